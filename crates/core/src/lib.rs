@@ -1,0 +1,19 @@
+//! rewardlab-core: the environment API and the tabular toolbox every other crate builds on.
+//!
+//! - [`space`], [`value`]: Gymnasium's spaces and a dynamic value type that typed
+//!   observations convert to ([`SpaceElem`]).
+//! - [`env`]: the [`Env`] trait (`reset(seed)`, `step(&action) -> Result<Step, EnvError>`),
+//!   with `terminated` and `truncated` kept apart.
+//! - [`mdp`]: sparse tabular MDPs, planning and occupancy measures.
+//!
+//! No burn and no rendering here: everything in this crate builds and tests in seconds.
+
+pub mod env;
+pub mod mdp;
+pub mod rng;
+pub mod space;
+pub mod value;
+
+pub use env::{BoxedEnv, Env, EnvError, Erased, Step};
+pub use space::{BoxSpace, DType, Space, SpaceSampler};
+pub use value::{Info, SpaceElem, Value, ValueTypeError};

@@ -1,0 +1,1 @@
+pub use rewardlab_core as core;
