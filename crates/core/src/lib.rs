@@ -8,11 +8,17 @@
 //!
 //! No burn and no rendering here: everything in this crate builds and tests in seconds.
 
+pub mod check;
 pub mod env;
 pub mod mdp;
+pub mod metrics;
 pub mod rng;
+pub mod runlog;
 pub mod space;
+pub mod tabular;
 pub mod value;
+pub mod vector;
+pub mod wrappers;
 
 pub use env::{BoxedEnv, Env, EnvError, Erased, Step};
 pub use space::{BoxSpace, DType, Space, SpaceSampler};
