@@ -1,1 +1,299 @@
-//! (in progress)
+//! Vector environments: `n` copies of one env stepped together, with Gymnasium 1.x's
+//! autoreset semantics.
+//!
+//! [`SyncVectorEnv`] steps its envs in a loop; [`ParallelVectorEnv`] steps them on rayon's pool
+//! (`par_iter_mut`). Both share the per-env logic in this file, and every env owns its RNG, so
+//! the two give identical results for identical seeds.
+//!
+//! Seeding: `reset(Some(seed))` seeds env `i` with `seed + i`; `reset(None)` continues every
+//! env's stream.
+//!
+//! Autoreset ([`AutoresetMode`]):
+//! - `NextStep` (Gymnasium's default): the step that ends env `i`'s episode returns its final
+//!   observation as usual; the *next* call to `step` resets env `i` instead of stepping it
+//!   (its action is ignored) and reports the reset observation with reward 0, both flags false
+//!   and the reset info.
+//! - `SameStep`: env `i` is reset inside the step that ended it. `obs[i]` and `infos[i]` are the
+//!   reset observation and info, while `final_obs[i]` and `final_info[i]` carry the last
+//!   observation and info of the finished episode: what a learner needs to bootstrap a
+//!   truncated episode.
+//!
+//! Actions are validated for every env before any env steps, so a rejected action leaves the
+//! whole vector untouched. An error from an env's own `step` names the env's index.
+
+mod parallel;
+mod sync;
+#[cfg(test)]
+mod tests;
+
+pub use parallel::ParallelVectorEnv;
+pub use sync::SyncVectorEnv;
+
+use crate::env::{Env, EnvError};
+use crate::space::Space;
+use crate::value::{Info, SpaceElem};
+
+/// When a finished sub-environment is reset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AutoresetMode {
+    /// On the step after the one that ended the episode (Gymnasium's default).
+    #[default]
+    NextStep,
+    /// Within the step that ended the episode; the final observation goes to `final_obs`.
+    SameStep,
+}
+
+/// What one vector `step` returns: entry `i` of every field belongs to env `i`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VecStep<O> {
+    /// Observations (after an autoreset: the reset observation).
+    pub obs: Vec<O>,
+    /// Rewards.
+    pub rewards: Vec<f64>,
+    /// The episode reached a terminal state.
+    pub terminated: Vec<bool>,
+    /// The episode was cut short.
+    pub truncated: Vec<bool>,
+    /// Infos (after a same-step autoreset: the reset info).
+    pub infos: Vec<Info>,
+    /// `SameStep` mode: the last observation of an episode that ended on this step.
+    pub final_obs: Vec<Option<O>>,
+    /// `SameStep` mode: the last info of an episode that ended on this step.
+    pub final_info: Vec<Option<Info>>,
+}
+
+impl<O> VecStep<O> {
+    fn with_capacity(n: usize) -> Self {
+        VecStep {
+            obs: Vec::with_capacity(n),
+            rewards: Vec::with_capacity(n),
+            terminated: Vec::with_capacity(n),
+            truncated: Vec::with_capacity(n),
+            infos: Vec::with_capacity(n),
+            final_obs: Vec::with_capacity(n),
+            final_info: Vec::with_capacity(n),
+        }
+    }
+
+    fn push(&mut self, s: SubStep<O>) {
+        self.obs.push(s.obs);
+        self.rewards.push(s.reward);
+        self.terminated.push(s.terminated);
+        self.truncated.push(s.truncated);
+        self.infos.push(s.info);
+        self.final_obs.push(s.final_obs);
+        self.final_info.push(s.final_info);
+    }
+
+    /// Number of envs.
+    pub fn len(&self) -> usize {
+        self.obs.len()
+    }
+
+    /// True for a step of no envs (never returned by the vector envs here).
+    pub fn is_empty(&self) -> bool {
+        self.obs.is_empty()
+    }
+
+    /// Whether env `i`'s episode ended on this step (either flag).
+    pub fn done(&self, i: usize) -> bool {
+        self.terminated.get(i).copied().unwrap_or(false)
+            || self.truncated.get(i).copied().unwrap_or(false)
+    }
+}
+
+/// Why a vector env could not be built or stepped.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum VectorError {
+    /// A vector env needs at least one env.
+    #[error("a vector env needs at least one env")]
+    NoEnvs,
+    /// An env's spaces differ from env 0's.
+    #[error("env {index} has other spaces than env 0: {space} vs {expected}")]
+    SpaceMismatch {
+        /// The env's index.
+        index: usize,
+        /// Env 0's space, printed.
+        expected: String,
+        /// The differing space, printed.
+        space: String,
+    },
+    /// `step` got another number of actions than there are envs.
+    #[error("expected {expected} actions (one per env), got {got}")]
+    WrongActionCount {
+        /// Number of envs.
+        expected: usize,
+        /// Number of actions given.
+        got: usize,
+    },
+    /// Env `index` refused the call.
+    #[error("env {index}: {source}")]
+    Env {
+        /// The env's index.
+        index: usize,
+        /// The env's error.
+        #[source]
+        source: EnvError,
+    },
+}
+
+/// `n` envs stepped together.
+pub trait VectorEnv {
+    /// Observation type of one env.
+    type Obs: SpaceElem;
+    /// Action type of one env.
+    type Act: SpaceElem;
+
+    /// Number of envs.
+    fn num_envs(&self) -> usize;
+
+    /// Observation space of one env.
+    fn single_observation_space(&self) -> Space;
+
+    /// Action space of one env.
+    fn single_action_space(&self) -> Space;
+
+    /// The autoreset mode.
+    fn autoreset_mode(&self) -> AutoresetMode;
+
+    /// Resets every env: `Some(seed)` seeds env `i` with `seed + i`, `None` continues.
+    fn reset(&mut self, seed: Option<u64>) -> (Vec<Self::Obs>, Vec<Info>);
+
+    /// Steps every env with its action (one per env).
+    fn step(&mut self, actions: &[Self::Act]) -> Result<VecStep<Self::Obs>, VectorError>;
+}
+
+/// One env's share of a vector step.
+struct SubStep<O> {
+    obs: O,
+    reward: f64,
+    terminated: bool,
+    truncated: bool,
+    info: Info,
+    final_obs: Option<O>,
+    final_info: Option<Info>,
+}
+
+/// The seed of env `i`: `seed + i`, wrapping (as numpy's uint overflow would not, but a
+/// seed near `u64::MAX` must not panic).
+fn sub_seed(seed: Option<u64>, i: usize) -> Option<u64> {
+    seed.map(|s| s.wrapping_add(i as u64))
+}
+
+/// Checks the envs agree on their spaces.
+fn check_envs<E: Env>(envs: &[E]) -> Result<(), VectorError> {
+    let first = envs.first().ok_or(VectorError::NoEnvs)?;
+    let (obs, act) = (first.observation_space(), first.action_space());
+    for (index, env) in envs.iter().enumerate().skip(1) {
+        for (expected, space) in [(&obs, env.observation_space()), (&act, env.action_space())] {
+            if *expected != space {
+                return Err(VectorError::SpaceMismatch {
+                    index,
+                    expected: expected.to_string(),
+                    space: space.to_string(),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Checks the action count and every action that will be used, before anything steps.
+fn validate_actions<E: Env>(
+    envs: &[E],
+    pending_reset: &[bool],
+    mode: AutoresetMode,
+    actions: &[E::Act],
+) -> Result<(), VectorError> {
+    if actions.len() != envs.len() {
+        return Err(VectorError::WrongActionCount {
+            expected: envs.len(),
+            got: actions.len(),
+        });
+    }
+    for (index, ((env, pending), action)) in envs.iter().zip(pending_reset).zip(actions).enumerate()
+    {
+        // A next-step autoreset ignores the action, so it is not checked either.
+        if mode == AutoresetMode::NextStep && *pending {
+            continue;
+        }
+        env.validate_action(action)
+            .map_err(|source| VectorError::Env { index, source })?;
+    }
+    Ok(())
+}
+
+/// Steps (or autoresets) one env; `pending_reset` is its next-step autoreset flag.
+fn step_one<E: Env>(
+    env: &mut E,
+    pending_reset: &mut bool,
+    action: &E::Act,
+    mode: AutoresetMode,
+) -> Result<SubStep<E::Obs>, EnvError> {
+    match mode {
+        AutoresetMode::NextStep if *pending_reset => {
+            let (obs, info) = env.reset(None);
+            *pending_reset = false;
+            Ok(SubStep {
+                obs,
+                reward: 0.0,
+                terminated: false,
+                truncated: false,
+                info,
+                final_obs: None,
+                final_info: None,
+            })
+        }
+        AutoresetMode::NextStep => {
+            let s = env.step(action)?;
+            *pending_reset = s.done();
+            Ok(SubStep {
+                obs: s.obs,
+                reward: s.reward,
+                terminated: s.terminated,
+                truncated: s.truncated,
+                info: s.info,
+                final_obs: None,
+                final_info: None,
+            })
+        }
+        AutoresetMode::SameStep => {
+            let s = env.step(action)?;
+            if s.done() {
+                let (obs, info) = env.reset(None);
+                Ok(SubStep {
+                    obs,
+                    reward: s.reward,
+                    terminated: s.terminated,
+                    truncated: s.truncated,
+                    info,
+                    final_obs: Some(s.obs),
+                    final_info: Some(s.info),
+                })
+            } else {
+                Ok(SubStep {
+                    obs: s.obs,
+                    reward: s.reward,
+                    terminated: s.terminated,
+                    truncated: s.truncated,
+                    info: s.info,
+                    final_obs: None,
+                    final_info: None,
+                })
+            }
+        }
+    }
+}
+
+/// Gathers per-env results in index order; the first failing env's error wins.
+fn collect<O>(
+    results: impl IntoIterator<Item = Result<SubStep<O>, EnvError>>,
+    n: usize,
+) -> Result<VecStep<O>, VectorError> {
+    let mut out = VecStep::with_capacity(n);
+    for (index, r) in results.into_iter().enumerate() {
+        out.push(r.map_err(|source| VectorError::Env { index, source })?);
+    }
+    Ok(out)
+}

@@ -1,0 +1,263 @@
+//! Tabular TD control: Q-learning, SARSA and Expected SARSA on any env whose observation and
+//! action spaces are `Discrete(n)` starting at 0.
+//!
+//! All three share one loop and differ only in the bootstrap term of the target
+//!
+//! ```text
+//! r + γ·(1 − terminated)·{ max_a′ Q(s′,a′) | Q(s′,a′) | Σ_a′ π(a′|s′) Q(s′,a′) }
+//! ```
+//!
+//! A truncated step (time limit) still bootstraps: the state after a cut is not terminal, and
+//! treating it as one would teach the agent that time runs out.
+//!
+//! Behaviour is ε-greedy: with probability ε a uniformly random action, otherwise a greedy
+//! one, ties broken uniformly at random among the maximal actions (so an untrained table does
+//! not always pick action 0). Expected SARSA's π is that same policy. The agent owns its RNG,
+//! seeded from [`TabularConfig::seed`], which also seeds the env's first reset, so one config
+//! gives one learning curve.
+
+use ndarray::Array2;
+use rand::Rng;
+
+use crate::env::{Env, EnvError};
+use crate::metrics::MetricSink;
+use crate::rng::{EnvRng, rng_from_seed};
+use crate::space::Space;
+use crate::tabular::config::{TabularAlgorithm, TabularConfig};
+
+/// Why a tabular learner stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum TabularError {
+    /// A space is not `Discrete(n)` starting at 0.
+    #[error("tabular learners need a Discrete space starting at 0 for the {role}, got {space}")]
+    UnsupportedSpace {
+        /// `"observation space"` or `"action space"`.
+        role: &'static str,
+        /// The space, printed.
+        space: String,
+    },
+    /// A configuration field is out of range.
+    #[error("invalid tabular config: {field}: {reason}")]
+    InvalidConfig {
+        /// The field.
+        field: &'static str,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The env returned an observation outside its own observation space.
+    #[error("the env returned observation {obs}, outside Discrete({n_states})")]
+    ObservationOutOfRange {
+        /// The observation.
+        obs: usize,
+        /// Size of the observation space.
+        n_states: usize,
+    },
+    /// The env refused a step.
+    #[error(transparent)]
+    Env(#[from] EnvError),
+    /// The metric sink failed to record.
+    #[error("recording metrics failed: {0}")]
+    Sink(#[from] std::io::Error),
+}
+
+/// What a learner returns.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TabularRun {
+    /// The learned action values, shape (states, actions).
+    pub q: Array2<f64>,
+    /// Undiscounted return of each episode.
+    pub episode_returns: Vec<f64>,
+    /// Number of steps of each episode.
+    pub episode_lengths: Vec<usize>,
+}
+
+impl TabularRun {
+    /// The greedy policy of `q`, lowest action index among ties (deterministic for plots and
+    /// comparisons, unlike the randomised tie-breaking used while learning).
+    pub fn greedy_policy(&self) -> Vec<usize> {
+        self.q
+            .rows()
+            .into_iter()
+            .map(|row| {
+                let mut best = 0;
+                for (a, v) in row.iter().enumerate() {
+                    if *v > row[best] {
+                        best = a;
+                    }
+                }
+                best
+            })
+            .collect()
+    }
+}
+
+/// Q-learning (Watkins): off-policy TD control.
+pub fn q_learning<E>(
+    env: &mut E,
+    config: &TabularConfig,
+    sink: &mut dyn MetricSink,
+) -> Result<TabularRun, TabularError>
+where
+    E: Env<Obs = usize, Act = usize> + ?Sized,
+{
+    train(env, TabularAlgorithm::QLearning, config, sink)
+}
+
+/// SARSA: on-policy TD control.
+pub fn sarsa<E>(
+    env: &mut E,
+    config: &TabularConfig,
+    sink: &mut dyn MetricSink,
+) -> Result<TabularRun, TabularError>
+where
+    E: Env<Obs = usize, Act = usize> + ?Sized,
+{
+    train(env, TabularAlgorithm::Sarsa, config, sink)
+}
+
+/// Expected SARSA: bootstraps from the expectation under the ε-greedy policy.
+pub fn expected_sarsa<E>(
+    env: &mut E,
+    config: &TabularConfig,
+    sink: &mut dyn MetricSink,
+) -> Result<TabularRun, TabularError>
+where
+    E: Env<Obs = usize, Act = usize> + ?Sized,
+{
+    train(env, TabularAlgorithm::ExpectedSarsa, config, sink)
+}
+
+/// Runs `algorithm` for `config.episodes` episodes, recording `charts/episodic_return`,
+/// `charts/episodic_length` and `charts/epsilon` once per episode (step = env steps so far).
+pub fn train<E>(
+    env: &mut E,
+    algorithm: TabularAlgorithm,
+    config: &TabularConfig,
+    sink: &mut dyn MetricSink,
+) -> Result<TabularRun, TabularError>
+where
+    E: Env<Obs = usize, Act = usize> + ?Sized,
+{
+    config
+        .validate()
+        .map_err(|(field, reason)| TabularError::InvalidConfig { field, reason })?;
+    let n_states = discrete_size(env.observation_space(), "observation space")?;
+    let n_actions = discrete_size(env.action_space(), "action space")?;
+    let in_range = |obs: usize| {
+        if obs < n_states {
+            Ok(obs)
+        } else {
+            Err(TabularError::ObservationOutOfRange { obs, n_states })
+        }
+    };
+
+    let mut rng = rng_from_seed(config.seed);
+    let mut q = Array2::from_elem((n_states, n_actions), config.initial_q);
+    let episodes = usize::try_from(config.episodes).unwrap_or(usize::MAX);
+    let mut episode_returns = Vec::with_capacity(episodes.min(1 << 20));
+    let mut episode_lengths = Vec::with_capacity(episodes.min(1 << 20));
+    let mut total_steps: u64 = 0;
+
+    for episode in 0..config.episodes {
+        let eps = config.epsilon.value(episode);
+        let seed = (episode == 0).then_some(config.seed);
+        let mut s = in_range(env.reset(seed).0)?;
+        let mut a = epsilon_greedy(&q, s, eps, &mut rng);
+        let (mut ret, mut len) = (0.0, 0usize);
+        loop {
+            let step = env.step(&a)?;
+            let s2 = in_range(step.obs)?;
+            ret += step.reward;
+            len += 1;
+            total_steps += 1;
+            // SARSA picks its next action before the update: it is both the bootstrap
+            // action and the one taken next, so the RNG is drawn once per step either way.
+            let mut next_action = None;
+            let bootstrap = if step.terminated {
+                0.0
+            } else {
+                match algorithm {
+                    TabularAlgorithm::QLearning => max_q(&q, s2),
+                    TabularAlgorithm::Sarsa => {
+                        let a2 = epsilon_greedy(&q, s2, eps, &mut rng);
+                        next_action = Some(a2);
+                        q[[s2, a2]]
+                    }
+                    TabularAlgorithm::ExpectedSarsa => expected_q(&q, s2, eps),
+                }
+            };
+            let target = step.reward + config.gamma * bootstrap;
+            q[[s, a]] += config.alpha * (target - q[[s, a]]);
+            if step.done() {
+                break;
+            }
+            s = s2;
+            a = match next_action {
+                Some(a2) => a2,
+                None => epsilon_greedy(&q, s, eps, &mut rng),
+            };
+        }
+        episode_returns.push(ret);
+        episode_lengths.push(len);
+        let done = episode + 1;
+        sink.record(total_steps, done, "charts/episodic_return", ret)?;
+        sink.record(total_steps, done, "charts/episodic_length", len as f64)?;
+        sink.record(total_steps, done, "charts/epsilon", eps)?;
+    }
+    Ok(TabularRun {
+        q,
+        episode_returns,
+        episode_lengths,
+    })
+}
+
+fn discrete_size(space: Space, role: &'static str) -> Result<usize, TabularError> {
+    match space.discrete_n() {
+        Some(n) if n > 0 => Ok(n),
+        _ => Err(TabularError::UnsupportedSpace {
+            role,
+            space: space.to_string(),
+        }),
+    }
+}
+
+fn max_q(q: &Array2<f64>, s: usize) -> f64 {
+    q.row(s).iter().copied().fold(f64::NEG_INFINITY, f64::max)
+}
+
+/// The maximum of row `s` and how many actions attain it.
+fn max_and_ties(q: &Array2<f64>, s: usize) -> (f64, usize) {
+    let best = max_q(q, s);
+    (best, q.row(s).iter().filter(|v| **v == best).count())
+}
+
+/// Greedy with uniform random tie-breaking with probability 1 − ε, uniform otherwise.
+fn epsilon_greedy(q: &Array2<f64>, s: usize, eps: f64, rng: &mut EnvRng) -> usize {
+    let n_actions = q.ncols();
+    if rng.random::<f64>() < eps {
+        return rng.random_range(0..n_actions);
+    }
+    let (best, ties) = max_and_ties(q, s);
+    let mut k = if ties > 1 {
+        rng.random_range(0..ties)
+    } else {
+        0
+    };
+    for (a, v) in q.row(s).iter().enumerate() {
+        if *v == best {
+            if k == 0 {
+                return a;
+            }
+            k -= 1;
+        }
+    }
+    // Unreachable for finite rows; a NaN row falls back to the first action.
+    0
+}
+
+/// Σ_a π(a|s) Q(s,a) for the ε-greedy policy above: every action gets ε/|A|, and the
+/// maximal actions share 1 − ε equally, which together are worth (1 − ε)·max Q(s, ·).
+fn expected_q(q: &Array2<f64>, s: usize, eps: f64) -> f64 {
+    let mean = q.row(s).sum() / q.ncols() as f64;
+    eps * mean + (1.0 - eps) * max_q(q, s)
+}

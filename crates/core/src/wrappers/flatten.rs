@@ -1,0 +1,179 @@
+//! [`FlattenObservation`]: any observation to a flat `float32` vector.
+//!
+//! Uses [`Space::flatten`] and [`Space::flatten_space`] (Gymnasium's `flatten`): boxes are
+//! copied, discrete parts become one-hot blocks, dicts are concatenated in key order. Spaces
+//! with a text part have no flat form and are refused at construction.
+//!
+//! `Space::flatten` refuses values outside the space; a physical observation may stray past a
+//! box bound by rounding, so the wrapper flattens against a copy of the space with its box
+//! bounds removed, which checks only the structure.
+
+use crate::env::{Env, EnvError, Step};
+use crate::space::{BoxSpace, Space};
+use crate::value::{Info, SpaceElem, Value};
+
+use super::WrapperError;
+
+/// Flattens observations to `Vec<f32>`.
+#[derive(Debug, Clone)]
+pub struct FlattenObservation<E> {
+    env: E,
+    /// The inner space with every box unbounded: the structure `flatten` checks against.
+    structure: Space,
+    flat_space: Space,
+    flat_dim: usize,
+}
+
+fn unbounded(space: &Space) -> Space {
+    match space {
+        Space::Box(b) => Space::Box(BoxSpace::uniform(
+            &b.shape,
+            f64::NEG_INFINITY,
+            f64::INFINITY,
+            b.dtype,
+        )),
+        Space::Dict(items) => Space::Dict(
+            items
+                .iter()
+                .map(|(k, s)| (k.clone(), unbounded(s)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+impl<E: Env> FlattenObservation<E> {
+    /// Wraps `env`; fails for observation spaces without a flat form (text).
+    pub fn new(env: E) -> Result<Self, WrapperError> {
+        let space = env.observation_space();
+        let no_flat = || WrapperError::NoFlatForm {
+            space: space.to_string(),
+        };
+        let flat_space = space.flatten_space().ok_or_else(no_flat)?;
+        let flat_dim = space.flat_dim().ok_or_else(no_flat)?;
+        Ok(FlattenObservation {
+            structure: unbounded(&space),
+            env,
+            flat_space,
+            flat_dim,
+        })
+    }
+
+    /// Flattens one inner observation. A value of the wrong kind (an env bug that
+    /// `check_env` reports) flattens to zeros, since `reset` has no error to return.
+    pub fn flatten(&self, obs: &E::Obs) -> Vec<f32> {
+        self.structure
+            .flatten(&obs.to_value())
+            .unwrap_or_else(|| vec![0.0; self.flat_dim])
+    }
+
+    /// The wrapped env.
+    pub fn inner(&self) -> &E {
+        &self.env
+    }
+
+    /// The wrapped env, mutably.
+    pub fn inner_mut(&mut self) -> &mut E {
+        &mut self.env
+    }
+
+    /// Unwraps the env.
+    pub fn into_inner(self) -> E {
+        self.env
+    }
+}
+
+impl<E: Env> Env for FlattenObservation<E> {
+    type Obs = Vec<f32>;
+    type Act = E::Act;
+
+    fn observation_space(&self) -> Space {
+        self.flat_space.clone()
+    }
+
+    fn action_space(&self) -> Space {
+        self.env.action_space()
+    }
+
+    fn reset(&mut self, seed: Option<u64>) -> (Vec<f32>, Info) {
+        let (obs, info) = self.env.reset(seed);
+        (self.flatten(&obs), info)
+    }
+
+    fn step(&mut self, action: &E::Act) -> Result<Step<Vec<f32>>, EnvError> {
+        let step = self.env.step(action)?;
+        Ok(step.map_obs(|o| self.flatten(&o)))
+    }
+
+    fn validate_action(&self, action: &E::Act) -> Result<(), EnvError> {
+        self.env.validate_action(action)
+    }
+
+    fn state(&self) -> Option<Value> {
+        self.env.state()
+    }
+
+    fn set_state(&mut self, state: &[f64]) -> Result<Vec<f32>, EnvError> {
+        let obs = self.env.set_state(state)?;
+        Ok(self.flatten(&obs))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::space::DType;
+    use crate::wrappers::test_env::{Counter, Fixed};
+
+    #[test]
+    fn discrete_and_dict_become_one_hot_blocks() -> Result<(), EnvError> {
+        let space = Space::Dict(vec![
+            ("a".into(), Space::Discrete { n: 3, start: 1 }),
+            (
+                "b".into(),
+                Space::Box(BoxSpace::uniform(&[2], -1.0, 1.0, DType::F32)),
+            ),
+        ]);
+        let obs = Value::Dict(vec![
+            ("a".into(), Value::Int(2)),
+            ("b".into(), Value::F32(vec![0.5, -0.5])),
+        ]);
+        let mut env = FlattenObservation::new(Fixed { space, obs }).expect("flattenable");
+        assert_eq!(
+            env.observation_space(),
+            Space::Box(BoxSpace::from_bounds(
+                vec![0.0, 0.0, 0.0, -1.0, -1.0],
+                vec![1.0, 1.0, 1.0, 1.0, 1.0],
+                DType::F32
+            ))
+        );
+        // Element 2 of {1, 2, 3} is the second slot of the one-hot block.
+        assert_eq!(env.reset(Some(0)).0, vec![0.0, 1.0, 0.0, 0.5, -0.5]);
+        assert_eq!(env.step(&0)?.obs, vec![0.0, 1.0, 0.0, 0.5, -0.5]);
+        Ok(())
+    }
+
+    #[test]
+    fn box_values_past_their_bounds_still_flatten() -> Result<(), EnvError> {
+        let space = Space::Box(BoxSpace::uniform(&[2], 0.0, 1.0, DType::F64));
+        let obs = Value::F64(vec![1.5, -2.0]);
+        let mut env = FlattenObservation::new(Fixed { space, obs }).expect("flattenable");
+        assert_eq!(env.reset(None).0, vec![1.5, -2.0]);
+        let mut counter = FlattenObservation::new(Counter::new(5)).expect("flattenable");
+        counter.reset(Some(0));
+        assert_eq!(counter.set_state(&[3.0])?, vec![3.0, -3.0]);
+        Ok(())
+    }
+
+    #[test]
+    fn text_spaces_are_refused() {
+        let env = Fixed {
+            space: Space::Text { max_length: 4 },
+            obs: Value::Text("go".into()),
+        };
+        assert!(matches!(
+            FlattenObservation::new(env),
+            Err(WrapperError::NoFlatForm { .. })
+        ));
+    }
+}

@@ -1,0 +1,161 @@
+//! [`GridWorld`]: the environment, a [`TabularEnv`] over the map's model plus the map itself
+//! for typed queries and rendering.
+//!
+//! Stepping is delegated to the `TabularEnv`, which samples the exported [`Mdp`]; nothing in
+//! this file decides a transition, so the model planners see is the simulator.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use rewardlab_core::mdp::Mdp;
+use rewardlab_core::tabular::{Tabular, TabularEnv};
+use rewardlab_core::{Env, EnvError, Info, Space, Step, Value};
+
+use super::BuiltinMap;
+use super::MapError;
+use super::map::{Cell, GridMap};
+use super::model::{build_mdp, distance_to_goal};
+
+/// A gridworld: observations are cell indices `row · ncols + col`, actions 0 up, 1 right,
+/// 2 down, 3 left.
+#[derive(Debug, Clone)]
+pub struct GridWorld {
+    map: Arc<GridMap>,
+    env: TabularEnv,
+    distances: Vec<Option<usize>>,
+}
+
+impl GridWorld {
+    /// The gridworld of a parsed map.
+    pub fn new(map: GridMap) -> Result<Self, MapError> {
+        let mdp = build_mdp(&map)?;
+        Ok(GridWorld {
+            distances: distance_to_goal(&map),
+            map: Arc::new(map),
+            env: TabularEnv::new(Arc::new(mdp)),
+        })
+    }
+
+    /// Parses `text` (errors name the source `<string>`).
+    pub fn parse(text: &str) -> Result<Self, MapError> {
+        Self::new(GridMap::parse(text, "<string>")?)
+    }
+
+    /// Loads a map file.
+    pub fn from_file(path: impl AsRef<Path>) -> Result<Self, MapError> {
+        Self::new(GridMap::from_file(path)?)
+    }
+
+    /// One of the maps shipped in `envs/maps/` (embedded in the binary).
+    pub fn builtin(map: BuiltinMap) -> Result<Self, MapError> {
+        Self::new(map.load()?)
+    }
+
+    /// The map.
+    pub fn map(&self) -> &GridMap {
+        &self.map
+    }
+
+    /// Number of rows.
+    pub fn nrows(&self) -> usize {
+        self.map.nrows()
+    }
+
+    /// Number of columns.
+    pub fn ncols(&self) -> usize {
+        self.map.ncols()
+    }
+
+    /// The cell at (row, col), `None` outside the grid.
+    pub fn cell(&self, row: usize, col: usize) -> Option<Cell> {
+        self.map.cell(row, col)
+    }
+
+    /// Walking distance from each state to the nearest goal (see
+    /// [`super::model::distance_to_goal`]), indexed by state.
+    pub fn distance_to_goal(&self) -> &[Option<usize>] {
+        &self.distances
+    }
+
+    /// The agent's (row, col), `None` before the first reset.
+    pub fn agent_position(&self) -> Option<(usize, usize)> {
+        self.env
+            .state()
+            .map(|_| self.map.position(self.env.state_index()))
+    }
+
+    /// The grid as text, one line per row, with the agent drawn as `@`.
+    pub fn ansi(&self) -> String {
+        let agent = self.agent_position().map(|(r, c)| self.map.index(r, c));
+        let mut out = String::with_capacity(self.map.symbols().len() + self.nrows());
+        for (s, &sym) in self.map.symbols().iter().enumerate() {
+            out.push(if Some(s) == agent { '@' } else { sym });
+            if (s + 1) % self.ncols() == 0 {
+                out.push('\n');
+            }
+        }
+        out
+    }
+
+    /// The shared handle to the model.
+    pub fn mdp_arc(&self) -> &Arc<Mdp> {
+        self.env.mdp_arc()
+    }
+}
+
+impl Tabular for GridWorld {
+    fn mdp(&self) -> &Mdp {
+        self.env.mdp()
+    }
+
+    fn state_index(&self) -> usize {
+        self.env.state_index()
+    }
+}
+
+impl Env for GridWorld {
+    type Obs = usize;
+    type Act = usize;
+
+    fn observation_space(&self) -> Space {
+        self.env.observation_space()
+    }
+
+    fn action_space(&self) -> Space {
+        self.env.action_space()
+    }
+
+    fn reset(&mut self, seed: Option<u64>) -> (usize, Info) {
+        self.env.reset(seed)
+    }
+
+    fn step(&mut self, action: &usize) -> Result<Step<usize>, EnvError> {
+        self.env.step(action)
+    }
+
+    fn validate_action(&self, action: &usize) -> Result<(), EnvError> {
+        self.env.validate_action(action)
+    }
+
+    fn state(&self) -> Option<Value> {
+        self.env.state()
+    }
+
+    /// Moves the agent to cell index `state[0]`; walls are refused with
+    /// [`EnvError::InvalidState`], other checks are the [`TabularEnv`]'s.
+    fn set_state(&mut self, state: &[f64]) -> Result<usize, EnvError> {
+        if let [x] = state
+            && x.fract() == 0.0
+            && *x >= 0.0
+            && (*x as usize) < self.map.cells().len()
+            && self.map.cells()[*x as usize] == Cell::Wall
+        {
+            let (r, c) = self.map.position(*x as usize);
+            return Err(EnvError::InvalidState {
+                state: format!("{state:?}"),
+                reason: format!("cell ({r}, {c}) is a wall"),
+            });
+        }
+        self.env.set_state(state)
+    }
+}

@@ -1,0 +1,33 @@
+//! Helpers shared by the integration tests: optimal planning with the core's value iteration
+//! and greedy rollouts on a deterministic model.
+
+use rewardlab_core::mdp::{Mdp, Solution, ValueIterationConfig, value_iteration};
+
+/// The optimal solution, solved tightly enough for 1e-9 comparisons of values.
+pub fn solve(mdp: &Mdp) -> Solution {
+    let config = ValueIterationConfig {
+        tolerance: 1e-13,
+        ..ValueIterationConfig::default()
+    };
+    value_iteration(mdp, &config).expect("value iteration converges on the test maps")
+}
+
+/// Follows `policy` on a deterministic model from `start` for at most `max_steps` steps;
+/// returns the visited states (start included) and the undiscounted return.
+pub fn rollout(mdp: &Mdp, policy: &[usize], start: usize, max_steps: usize) -> (Vec<usize>, f64) {
+    assert!(mdp.is_deterministic(), "rollout follows single successors");
+    let (mut s, mut ret, mut path) = (start, 0.0, vec![start]);
+    for _ in 0..max_steps {
+        if mdp.is_terminal(s) {
+            break;
+        }
+        let t = mdp
+            .successors(s, policy[s])
+            .next()
+            .expect("every row has a successor");
+        ret += t.reward;
+        s = t.next;
+        path.push(s);
+    }
+    (path, ret)
+}

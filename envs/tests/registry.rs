@@ -1,0 +1,190 @@
+//! The registry: every id makes, time limits, kwargs, and the errors for bad requests.
+
+use std::io::Write;
+
+use rewardlab_core::tabular::Tabular;
+use rewardlab_core::{Env, Space, Value};
+use rewardlab_envs::registry::{MakeError, make, make_gridworld, spec, specs};
+
+fn kw(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+/// A small map file for `rewardlab/GridWorld-v0`.
+fn map_file() -> tempfile::NamedTempFile {
+    let mut f = tempfile::NamedTempFile::new().expect("a temp file");
+    f.write_all(b"; tiny\nstep_reward = -1\nS.G\n")
+        .expect("writable");
+    f
+}
+
+#[test]
+fn every_id_makes_with_discrete_spaces_and_steps() {
+    let file = map_file();
+    let path = file.path().display().to_string();
+    for spec in specs() {
+        let args = if spec.id == "rewardlab/GridWorld-v0" {
+            kw(&[("map", &path)])
+        } else {
+            Vec::new()
+        };
+        let mut env = make(spec.id, &args).unwrap_or_else(|e| panic!("{}: {e}", spec.id));
+        assert!(matches!(
+            env.observation_space(),
+            Space::Discrete { start: 0, .. }
+        ));
+        assert_eq!(env.action_space(), Space::discrete(4), "{}", spec.id);
+        let (obs, _) = env.reset(Some(0));
+        assert!(env.observation_space().contains(&obs));
+        let step = env.step(&Value::Int(1)).expect("a valid action");
+        assert!(env.observation_space().contains(&step.obs));
+        assert!(
+            spec.kwargs.iter().any(|k| k.name == "max_episode_steps"),
+            "{} lists max_episode_steps",
+            spec.id
+        );
+        assert!(spec.id.starts_with("rewardlab/") && !spec.description.is_empty());
+    }
+}
+
+#[test]
+fn registered_time_limit_applies_and_the_kwarg_overrides_it() {
+    let env = make_gridworld("rewardlab/Corridor-v0", &[]).expect("valid");
+    assert_eq!(
+        Some(env.max_episode_steps()),
+        spec("rewardlab/Corridor-v0")
+            .expect("registered")
+            .max_episode_steps
+    );
+    let mut env = make("rewardlab/Corridor-v0", &kw(&[("max_episode_steps", "3")])).expect("valid");
+    env.reset(Some(1));
+    let left = Value::Int(3);
+    for _ in 0..2 {
+        assert!(!env.step(&left).expect("valid").truncated);
+    }
+    let step = env.step(&left).expect("valid");
+    assert!(step.truncated && !step.terminated);
+}
+
+#[test]
+fn kwargs_override_the_map() {
+    let env = make_gridworld(
+        "rewardlab/CliffWalk-v0",
+        &kw(&[("slip", "0.2"), ("step_reward", "-2"), ("gamma", "0.9")]),
+    )
+    .expect("valid");
+    let mdp = env.inner().mdp();
+    assert_eq!(mdp.gamma(), 0.9);
+    assert!(!mdp.is_deterministic());
+    let row: Vec<_> = mdp
+        .successors(12, 0)
+        .map(|t| (t.next, t.prob, t.reward))
+        .collect();
+    assert_eq!(row, vec![(0, 0.8, -2.0), (12, 0.1, -2.0), (13, 0.1, -2.0)]);
+
+    let file = map_file();
+    let env = make_gridworld(
+        "rewardlab/GridWorld-v0",
+        &kw(&[("map", &file.path().display().to_string())]),
+    )
+    .expect("valid");
+    assert_eq!(env.inner().ansi(), "S.G\n");
+    assert_eq!(env.inner().mdp().expected_reward(0, 1), -1.0);
+}
+
+#[test]
+fn unknown_ids_suggest_the_closest() {
+    let err = make("rewardlab/FourRoom-v0", &[])
+        .err()
+        .expect("unknown id");
+    assert_eq!(
+        err.to_string(),
+        "unknown environment id \"rewardlab/FourRoom-v0\"; did you mean rewardlab/FourRooms-v0?"
+    );
+    for (typo, want) in [
+        ("rewardlab/cliffwalk-v0", "rewardlab/CliffWalk-v0"),
+        ("WindyGridWorld-v0", "rewardlab/WindyGridworld-v0"),
+        ("rewardlab/Corridor-v1", "rewardlab/Corridor-v0"),
+    ] {
+        assert!(
+            matches!(spec(typo), Err(MakeError::UnknownId { suggestion: Some(s), .. }) if s == want),
+            "{typo}"
+        );
+    }
+    let err = spec("CartPole-v1").expect_err("not registered yet");
+    assert!(matches!(
+        err,
+        MakeError::UnknownId {
+            suggestion: None,
+            ..
+        }
+    ));
+    assert_eq!(err.to_string(), "unknown environment id \"CartPole-v1\"");
+}
+
+#[test]
+fn bad_kwargs_are_named() {
+    let err = make("rewardlab/FourRooms-v0", &kw(&[("slippery", "0.1")]))
+        .err()
+        .expect("unknown kwarg");
+    assert_eq!(
+        err.to_string(),
+        "rewardlab/FourRooms-v0 does not take the kwarg \"slippery\"; it accepts: \
+         slip, step_reward, gamma, max_episode_steps"
+    );
+    let err = make("rewardlab/FourRooms-v0", &kw(&[("slip", "lots")]))
+        .err()
+        .expect("bad value");
+    assert_eq!(
+        err.to_string(),
+        "kwarg slip = \"lots\": expected a number in [0, 1]"
+    );
+    assert!(matches!(
+        make("rewardlab/FourRooms-v0", &kw(&[("max_episode_steps", "0")])),
+        Err(MakeError::BadKwarg { .. })
+    ));
+    assert!(matches!(
+        make(
+            "rewardlab/FourRooms-v0",
+            &kw(&[("gamma", "0.5"), ("gamma", "0.6")])
+        ),
+        Err(MakeError::DuplicateKwarg { .. })
+    ));
+    let err = make("rewardlab/FourRooms-v0", &kw(&[("slip", "1.5")]))
+        .err()
+        .expect("out of range");
+    assert_eq!(
+        err.to_string(),
+        "gridworld parameter slip = 1.5: must lie in [0, 1]"
+    );
+    assert!(matches!(
+        make("rewardlab/GridWorld-v0", &[]),
+        Err(MakeError::MissingKwarg { key: "map", .. })
+    ));
+}
+
+#[test]
+fn map_errors_pass_through() {
+    let err = make(
+        "rewardlab/GridWorld-v0",
+        &kw(&[("map", "/no/such/map.txt")]),
+    )
+    .err()
+    .expect("unreadable");
+    assert!(err.to_string().contains("/no/such/map.txt"), "{err}");
+    let mut f = tempfile::NamedTempFile::new().expect("a temp file");
+    f.write_all(b"S.\n.?G\n").expect("writable");
+    let err = make(
+        "rewardlab/GridWorld-v0",
+        &kw(&[("map", &f.path().display().to_string())]),
+    )
+    .err()
+    .expect("malformed");
+    assert!(
+        err.to_string().contains(":2:2: unknown map character '?'"),
+        "{err}"
+    );
+}
