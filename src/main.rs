@@ -1,1 +1,109 @@
-fn main() {}
+//! The `rewardlab` command line.
+//!
+//! Exit codes: 0 success, 2 bad input (unknown env id, malformed number, bad `--env-arg`,
+//! unreadable map, invalid action), 1 a failure while running (e.g. a file that cannot be
+//! written). Errors print one short message on stderr; no path in here panics.
+
+mod cli;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use cli::{CliError, EnvArg};
+
+/// Reinforcement-learning environments and reward design.
+#[derive(Debug, Parser)]
+#[command(name = "rewardlab", version, about, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// List the registered environments with their spaces and time limits.
+    Envs,
+    /// Step an environment through a fixed list of actions and print JSON lines.
+    ///
+    /// Line 1 is {"obs": O, "state": S}; then one line per action with action, obs, reward,
+    /// terminated, truncated and state. Stops after the step that ends the episode.
+    Rollout {
+        /// Registered environment id, e.g. rewardlab/CliffWalk-v0.
+        #[arg(long)]
+        env: String,
+        /// Constructor argument key=value (repeatable), e.g. --env-arg slip=0.1.
+        #[arg(long = "env-arg", value_name = "KEY=VALUE")]
+        env_args: Vec<EnvArg>,
+        /// Seed for reset.
+        #[arg(long, default_value_t = 0, allow_hyphen_values = true)]
+        seed: u64,
+        /// Overwrite the internal state after reset (comma-separated numbers).
+        #[arg(long, allow_hyphen_values = true, value_name = "V,...")]
+        state: Option<String>,
+        /// Actions, comma-separated; components of a vector action are separated by ':'.
+        #[arg(long, allow_hyphen_values = true, value_name = "A,...")]
+        actions: String,
+    },
+    /// Plot a metric from run folders: mean ± std across seeds.
+    Plot {
+        /// Run folders, or folders of run folders (e.g. runs/<experiment>).
+        #[arg(required = true)]
+        runs: Vec<PathBuf>,
+        /// Output file, .png or .svg.
+        #[arg(long)]
+        out: PathBuf,
+        /// Metric to plot.
+        #[arg(long, default_value = "charts/episodic_return")]
+        metric: String,
+        /// x axis: environment steps or episodes.
+        #[arg(long, value_enum, default_value_t = cli::plot::XArg::Steps)]
+        x: cli::plot::XArg,
+    },
+    /// Solve a built-in gridworld with value iteration; print values and the greedy policy and
+    /// write a heatmap under runs/quickstart/.
+    Quickstart {
+        /// The gridworld to solve.
+        #[arg(long, default_value = "rewardlab/CliffWalk-v0")]
+        env: String,
+        /// Where run folders go.
+        #[arg(long, default_value = "runs")]
+        runs_dir: PathBuf,
+    },
+}
+
+fn run(cli: Cli) -> Result<(), CliError> {
+    match cli.command {
+        Command::Envs => cli::envs::list(),
+        Command::Rollout {
+            env,
+            env_args,
+            seed,
+            state,
+            actions,
+        } => cli::rollout::run(&env, &env_args, seed, state.as_deref(), &actions),
+        Command::Plot {
+            runs,
+            out,
+            metric,
+            x,
+        } => cli::plot::run(&runs, &out, &metric, x),
+        Command::Quickstart { env, runs_dir } => cli::quickstart::run(&env, &runs_dir),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // clap prints help/version on stdout (exit 0) and usage errors on stderr (exit 2).
+            let _ = e.print();
+            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
+        }
+    };
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => e.report(),
+    }
+}

@@ -41,13 +41,22 @@ pub struct MemorySink {
 impl MemorySink {
     /// The values of one metric, in arrival order.
     pub fn values(&self, metric: &str) -> Vec<f64> {
-        self.records.iter().filter(|r| r.metric == metric).map(|r| r.value).collect()
+        self.records
+            .iter()
+            .filter(|r| r.metric == metric)
+            .map(|r| r.value)
+            .collect()
     }
 }
 
 impl MetricSink for MemorySink {
     fn record(&mut self, step: u64, episode: u64, metric: &str, value: f64) -> std::io::Result<()> {
-        self.records.push(MetricRecord { step, episode, metric: metric.to_owned(), value });
+        self.records.push(MetricRecord {
+            step,
+            episode,
+            metric: metric.to_owned(),
+            value,
+        });
         Ok(())
     }
 }

@@ -1,0 +1,302 @@
+//! The `rewardlab` binary: the rollout contract and bad input exiting 2 without a panic.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn rewardlab(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_rewardlab"))
+        .args(args)
+        .current_dir(dir)
+        .env("RUST_BACKTRACE", "1")
+        .output()
+        .expect("the binary runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn here() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn rollout_prints_json_lines_and_stops_at_the_end() {
+    let out = rewardlab(
+        &[
+            "rollout",
+            "--env",
+            "rewardlab/CliffWalk-v0",
+            "--actions",
+            "0,1,2",
+        ],
+        here(),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let lines: Vec<String> = text(&out.stdout).lines().map(str::to_owned).collect();
+    assert_eq!(
+        lines,
+        [
+            r#"{"obs":36,"state":36}"#,
+            r#"{"action":0,"obs":24,"reward":-1.0,"terminated":false,"truncated":false,"state":24}"#,
+            r#"{"action":1,"obs":25,"reward":-1.0,"terminated":false,"truncated":false,"state":25}"#,
+            r#"{"action":2,"obs":36,"reward":-100.0,"terminated":false,"truncated":false,"state":36}"#,
+        ]
+    );
+    // --state overwrites the state after reset; leftover actions after the end are ignored.
+    let out = rewardlab(
+        &[
+            "rollout",
+            "--env",
+            "rewardlab/CliffWalk-v0",
+            "--state",
+            "46",
+            "--actions",
+            "1,1,1",
+        ],
+        here(),
+    );
+    assert_eq!(
+        text(&out.stdout).lines().collect::<Vec<_>>(),
+        [
+            r#"{"obs":46,"state":46}"#,
+            r#"{"action":1,"obs":47,"reward":-1.0,"terminated":true,"truncated":false,"state":47}"#
+        ]
+    );
+}
+
+#[test]
+fn rollout_truncates_at_the_registered_or_given_limit() {
+    let out = rewardlab(
+        &[
+            "rollout",
+            "--env",
+            "rewardlab/CliffWalk-v0",
+            "--env-arg",
+            "max_episode_steps=2",
+            "--actions",
+            "3,3,3",
+        ],
+        here(),
+    );
+    let lines: Vec<String> = text(&out.stdout).lines().map(str::to_owned).collect();
+    assert_eq!(lines.len(), 3, "{lines:?}");
+    assert!(
+        lines[2].contains(r#""terminated":false,"truncated":true"#),
+        "{}",
+        lines[2]
+    );
+}
+
+#[test]
+fn same_seed_same_rollout_on_a_slippery_map() {
+    let args = [
+        "rollout",
+        "--env",
+        "rewardlab/FourRooms-v0",
+        "--env-arg",
+        "slip=0.5",
+        "--seed",
+        "7",
+        "--actions",
+        "1,1,2,2,1,1,2,2,1,1",
+    ];
+    let a = rewardlab(&args, here());
+    let b = rewardlab(&args, here());
+    assert!(a.status.success());
+    assert_eq!(a.stdout, b.stdout);
+}
+
+/// Bad input of every kind: exit status 2, nothing on stdout, a short message, no panic.
+#[test]
+fn bad_input_exits_2_without_output_or_panic() {
+    let map = here().join("envs/maps/missing.txt");
+    let map_arg = format!("map={}", map.display());
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (
+            vec![
+                "rollout",
+                "--env",
+                "rewardlab/CliffWalk-v1",
+                "--actions",
+                "0",
+            ],
+            "did you mean rewardlab/CliffWalk-v0",
+        ),
+        (
+            vec![
+                "rollout",
+                "--env",
+                "rewardlab/CliffWalk-v0",
+                "--actions",
+                "0,4",
+            ],
+            "invalid action 4",
+        ),
+        (
+            vec![
+                "rollout",
+                "--env",
+                "rewardlab/CliffWalk-v0",
+                "--actions",
+                "0,x",
+            ],
+            "malformed action 'x'",
+        ),
+        (
+            vec![
+                "rollout",
+                "--env",
+                "rewardlab/CliffWalk-v0",
+                "--state=-0.5,1",
+                "--actions",
+                "0",
+            ],
+            "invalid state",
+        ),
+        (
+            vec![
+                "rollout",
+                "--env",
+                "rewardlab/CliffWalk-v0",
+                "--state",
+                "-1",
+                "--actions",
+                "0",
+            ],
+            "invalid state",
+        ),
+        (
+            vec![
+                "rollout",
+                "--env",
+                "rewardlab/CliffWalk-v0",
+                "--state",
+                "1,y",
+                "--actions",
+                "0",
+            ],
+            "malformed number 'y'",
+        ),
+        (
+            vec![
+                "rollout",
+                "--env",
+                "rewardlab/CliffWalk-v0",
+                "--seed",
+                "-3",
+                "--actions",
+                "0",
+            ],
+            "--seed",
+        ),
+        (
+            vec![
+                "rollout",
+                "--env",
+                "rewardlab/CliffWalk-v0",
+                "--env-arg",
+                "slip",
+                "--actions",
+                "0",
+            ],
+            "key=value",
+        ),
+        (
+            vec![
+                "rollout",
+                "--env",
+                "rewardlab/CliffWalk-v0",
+                "--env-arg",
+                "slip=2",
+                "--actions",
+                "0",
+            ],
+            "slip",
+        ),
+        (
+            vec![
+                "rollout",
+                "--env",
+                "rewardlab/CliffWalk-v0",
+                "--env-arg",
+                "wind=1",
+                "--actions",
+                "0",
+            ],
+            "wind",
+        ),
+        (
+            vec![
+                "rollout",
+                "--env",
+                "rewardlab/GridWorld-v0",
+                "--env-arg",
+                &map_arg,
+                "--actions",
+                "0",
+            ],
+            "missing.txt",
+        ),
+        (vec!["plot", "no/such/run", "--out", "x.png"], "no/such/run"),
+        (vec!["nonsense"], "nonsense"),
+    ];
+    for (args, needle) in cases {
+        let out = rewardlab(&args, here());
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(
+            out.stdout.is_empty(),
+            "{args:?} printed {}",
+            text(&out.stdout)
+        );
+        assert!(err.contains(needle), "{args:?}: {err}");
+        assert!(
+            !err.contains("panicked") && !err.contains("backtrace"),
+            "{args:?}: {err}"
+        );
+    }
+}
+
+#[test]
+fn quickstart_solves_and_writes_a_heatmap_without_overwriting() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = rewardlab(&["quickstart"], dir.path());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("return -13 in 13 steps"), "{stdout}");
+    let run = dir
+        .path()
+        .join("runs/quickstart/rewardlab-CliffWalk-v0__value_iteration__seed0");
+    for file in [
+        "values.png",
+        "values.svg",
+        "config.toml",
+        "summary.json",
+        "metrics.csv",
+    ] {
+        assert!(run.join(file).is_file(), "missing {file}");
+    }
+    let again = rewardlab(&["quickstart"], dir.path());
+    assert!(again.status.success());
+    assert!(
+        dir.path()
+            .join("runs/quickstart/rewardlab-CliffWalk-v0__value_iteration__seed0-2/values.png")
+            .is_file()
+    );
+}
+
+#[test]
+fn envs_lists_every_registered_id() {
+    let out = rewardlab(&["envs"], here());
+    assert!(out.status.success());
+    let stdout = text(&out.stdout);
+    for spec in rewardlab::envs::specs() {
+        assert!(
+            stdout.contains(spec.id),
+            "{} missing from\n{stdout}",
+            spec.id
+        );
+    }
+    assert!(stdout.contains("Discrete(48)"));
+}
