@@ -67,8 +67,11 @@ enum Command {
         /// The gridworld to solve.
         #[arg(long, default_value = "rewardlab/CliffWalk-v0")]
         env: String,
+        /// Constructor argument key=value (repeatable), e.g. --env-arg gamma=0.9.
+        #[arg(long = "env-arg", value_name = "KEY=VALUE")]
+        env_args: Vec<EnvArg>,
         /// Where run folders go.
-        #[arg(long, default_value = "runs")]
+        #[arg(long, default_value = rewardlab_core::runlog::DEFAULT_RUNS_DIR)]
         runs_dir: PathBuf,
     },
 }
@@ -89,7 +92,11 @@ fn run(cli: Cli) -> Result<(), CliError> {
             metric,
             x,
         } => cli::plot::run(&runs, &out, &metric, x),
-        Command::Quickstart { env, runs_dir } => cli::quickstart::run(&env, &runs_dir),
+        Command::Quickstart {
+            env,
+            env_args,
+            runs_dir,
+        } => cli::quickstart::run(&env, &env_args, &runs_dir),
     }
 }
 

@@ -20,20 +20,17 @@ fn here() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
+fn rollout_lines(args: &[&str]) -> Vec<String> {
+    let mut all = vec!["rollout", "--env", "rewardlab/CliffWalk-v0"];
+    all.extend_from_slice(args);
+    let out = rewardlab(&all, here());
+    assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
+    text(&out.stdout).lines().map(str::to_owned).collect()
+}
+
 #[test]
 fn rollout_prints_json_lines_and_stops_at_the_end() {
-    let out = rewardlab(
-        &[
-            "rollout",
-            "--env",
-            "rewardlab/CliffWalk-v0",
-            "--actions",
-            "0,1,2",
-        ],
-        here(),
-    );
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    let lines: Vec<String> = text(&out.stdout).lines().map(str::to_owned).collect();
+    let lines = rollout_lines(&["--actions", "0,1,2"]);
     assert_eq!(
         lines,
         [
@@ -44,23 +41,21 @@ fn rollout_prints_json_lines_and_stops_at_the_end() {
         ]
     );
     // --state overwrites the state after reset; leftover actions after the end are ignored.
-    let out = rewardlab(
-        &[
-            "rollout",
-            "--env",
-            "rewardlab/CliffWalk-v0",
-            "--state",
-            "46",
-            "--actions",
-            "1,1,1",
-        ],
-        here(),
-    );
+    let out = rollout_lines(&["--state", "35", "--actions", "2,2,2"]);
     assert_eq!(
-        text(&out.stdout).lines().collect::<Vec<_>>(),
+        out,
         [
-            r#"{"obs":46,"state":46}"#,
-            r#"{"action":1,"obs":47,"reward":-1.0,"terminated":true,"truncated":false,"state":47}"#
+            r#"{"obs":35,"state":35}"#,
+            r#"{"action":2,"obs":47,"reward":-1.0,"terminated":true,"truncated":false,"state":47}"#
+        ]
+    );
+    // From a terminal state, as Gymnasium's toy text: the absorbing step pays 0 and terminates.
+    let out = rollout_lines(&["--state=47", "--actions", "0,0"]);
+    assert_eq!(
+        out,
+        [
+            r#"{"obs":47,"state":47}"#,
+            r#"{"action":0,"obs":47,"reward":0.0,"terminated":true,"truncated":false,"state":47}"#
         ]
     );
 }
@@ -299,4 +294,48 @@ fn envs_lists_every_registered_id() {
         );
     }
     assert!(stdout.contains("Discrete(48)"));
+}
+
+#[test]
+fn a_malformed_map_names_line_and_column() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let map = dir.path().join("bad.txt");
+    std::fs::write(&map, "step_reward = -1\n#####\n#S.G#\n#.Q.#\n#####\n").expect("write map");
+    let arg = format!("map={}", map.display());
+    let out = rewardlab(
+        &[
+            "rollout",
+            "--env",
+            "rewardlab/GridWorld-v0",
+            "--env-arg",
+            &arg,
+            "--actions",
+            "0",
+        ],
+        here(),
+    );
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(out.stdout.is_empty());
+    assert!(err.contains("bad.txt:4:3") && err.contains("'Q'"), "{err}");
+}
+
+/// A reader that goes away (`rewardlab quickstart | head -1`) ends the program quietly.
+#[test]
+fn a_closed_stdout_is_not_a_panic() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for args in [&["quickstart"][..], &["envs"][..]] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_rewardlab"))
+            .args(args)
+            .current_dir(dir.path())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("the binary starts");
+        drop(child.stdout.take());
+        let out = child.wait_with_output().expect("the binary ends");
+        let err = text(&out.stderr);
+        assert!(out.status.success(), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+    }
 }

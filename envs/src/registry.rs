@@ -13,7 +13,7 @@
 use std::str::FromStr;
 
 use rewardlab_core::wrappers::TimeLimit;
-use rewardlab_core::{BoxedEnv, Env, Erased};
+use rewardlab_core::{BoxedEnv, Erased};
 
 use crate::gridworld::{BuiltinMap, GridMap, GridWorld, MapError};
 
@@ -58,23 +58,58 @@ const MAX_EPISODE_STEPS: KwargSpec = KwargSpec {
     help: "truncate episodes after this many steps (a positive integer)",
 };
 
+const SLIP: KwargSpec = KwargSpec {
+    name: "slip",
+    default: "the map's value",
+    help: "probability in [0, 1] of moving perpendicular (half each side)",
+};
+
+const STEP_REWARD: KwargSpec = KwargSpec {
+    name: "step_reward",
+    default: "the map's value",
+    help: "reward for entering a floor cell or bumping a wall",
+};
+
+const GOAL_REWARD: KwargSpec = KwargSpec {
+    name: "goal_reward",
+    default: "the map's value",
+    help: "reward for entering a `G` cell (declared goals keep their own)",
+};
+
+const LAVA_REWARD: KwargSpec = KwargSpec {
+    name: "lava_reward",
+    default: "the map's value",
+    help: "reward for entering an `L` cell",
+};
+
+const CLIFF_REWARD: KwargSpec = KwargSpec {
+    name: "cliff_reward",
+    default: "the map's value",
+    help: "reward for entering an `X` cell (the agent then restarts)",
+};
+
+const WIND: KwargSpec = KwargSpec {
+    name: "wind",
+    default: "the map's value",
+    help: "upward push per column: one integer per map column, separated by spaces or by \
+           commas (\"0 0 1 2\" or \"0,0,1,2\"); all zeros for no wind",
+};
+
+const GAMMA: KwargSpec = KwargSpec {
+    name: "gamma",
+    default: "the map's value",
+    help: "discount of the exported model, in [0, 1]",
+};
+
 /// Kwargs of the gridworlds on built-in maps.
 const GRID_KWARGS: &[KwargSpec] = &[
-    KwargSpec {
-        name: "slip",
-        default: "the map's value",
-        help: "probability in [0, 1] of moving perpendicular (half each side)",
-    },
-    KwargSpec {
-        name: "step_reward",
-        default: "the map's value",
-        help: "reward for entering a floor cell or bumping a wall",
-    },
-    KwargSpec {
-        name: "gamma",
-        default: "the map's value",
-        help: "discount of the exported model, in [0, 1]",
-    },
+    SLIP,
+    STEP_REWARD,
+    GOAL_REWARD,
+    LAVA_REWARD,
+    CLIFF_REWARD,
+    WIND,
+    GAMMA,
     MAX_EPISODE_STEPS,
 ];
 
@@ -85,9 +120,13 @@ const FILE_GRID_KWARGS: &[KwargSpec] = &[
         default: "required",
         help: "path to a map file (format: see the gridworld module docs)",
     },
-    GRID_KWARGS[0],
-    GRID_KWARGS[1],
-    GRID_KWARGS[2],
+    SLIP,
+    STEP_REWARD,
+    GOAL_REWARD,
+    LAVA_REWARD,
+    CLIFF_REWARD,
+    WIND,
+    GAMMA,
     MAX_EPISODE_STEPS,
 ];
 
@@ -180,6 +219,20 @@ pub enum MakeError {
         /// What was expected.
         expected: &'static str,
     },
+    /// A list-valued kwarg with the wrong number of entries.
+    #[error("kwarg {key} = {value:?}: expected {expected} entries ({per}), found {found}")]
+    KwargLength {
+        /// The key.
+        key: String,
+        /// The value given.
+        value: String,
+        /// What one entry stands for.
+        per: &'static str,
+        /// Entries needed.
+        expected: usize,
+        /// Entries given.
+        found: usize,
+    },
     /// A required kwarg is missing.
     #[error("{id} needs the kwarg {key:?}")]
     MissingKwarg {
@@ -233,9 +286,15 @@ fn suggest(id: &str) -> Option<&'static str> {
 
 /// Creates the env registered as `id`, with string kwargs, wrapped in its time limit.
 pub fn make(id: &str, kwargs: &[(String, String)]) -> Result<BoxedEnv, MakeError> {
-    let kw = Kwargs::check(spec(id)?, kwargs)?;
-    match kw.spec.entry {
-        Entry::GridWorld(map) => Ok(with_limit(build_gridworld(map, &kw)?, kw.limit()?)),
+    let spec = spec(id)?;
+    match spec.entry {
+        Entry::GridWorld(_) => {
+            let (env, limit) = gridworld(spec, kwargs)?;
+            Ok(match limit {
+                Some(n) => Erased::boxed(TimeLimit::new(env, n)),
+                None => Erased::boxed(env),
+            })
+        }
     }
 }
 
@@ -245,39 +304,49 @@ pub fn make_gridworld(
     id: &str,
     kwargs: &[(String, String)],
 ) -> Result<TimeLimit<GridWorld>, MakeError> {
-    let kw = Kwargs::check(spec(id)?, kwargs)?;
-    let Entry::GridWorld(map) = kw.spec.entry;
-    let env = build_gridworld(map, &kw)?;
-    Ok(TimeLimit::new(env, kw.limit()?.unwrap_or(usize::MAX)))
+    let (env, limit) = gridworld(spec(id)?, kwargs)?;
+    Ok(TimeLimit::new(env, limit.unwrap_or(usize::MAX)))
 }
 
-fn with_limit<E: Env + Send + 'static>(env: E, limit: Option<usize>) -> BoxedEnv {
-    match limit {
-        Some(n) => Erased::boxed(TimeLimit::new(env, n)),
-        None => Erased::boxed(env),
-    }
-}
-
-fn build_gridworld(map: Option<BuiltinMap>, kw: &Kwargs<'_>) -> Result<GridWorld, MakeError> {
-    let map = match map {
+/// The one construction path of gridworld ids, shared by [`make`] and [`make_gridworld`]:
+/// checks the kwargs, builds the env and returns it with its time limit.
+fn gridworld(
+    spec: &'static EnvSpec,
+    kwargs: &[(String, String)],
+) -> Result<(GridWorld, Option<usize>), MakeError> {
+    let kw = Kwargs::check(spec, kwargs)?;
+    let Entry::GridWorld(builtin) = spec.entry;
+    let map = match builtin {
         Some(builtin) => builtin.load()?,
         None => GridMap::from_file(kw.raw("map").ok_or(MakeError::MissingKwarg {
-            id: kw.spec.id,
+            id: spec.id,
             key: "map",
         })?)?,
     };
     let mut params = map.params().clone();
     let unit = "a number in [0, 1]";
-    if let Some(v) = kw.parse("slip", unit)? {
+    let number = "a finite number";
+    if let Some(v) = kw.parse(SLIP.name, unit)? {
         params.slip = v;
     }
-    if let Some(v) = kw.parse("step_reward", "a finite number")? {
-        params.step_reward = v;
+    for (kwarg, field) in [
+        (STEP_REWARD, &mut params.step_reward),
+        (GOAL_REWARD, &mut params.goal_reward),
+        (LAVA_REWARD, &mut params.lava_reward),
+        (CLIFF_REWARD, &mut params.cliff_reward),
+    ] {
+        if let Some(v) = kw.parse(kwarg.name, number)? {
+            *field = v;
+        }
     }
-    if let Some(v) = kw.parse("gamma", unit)? {
+    if let Some(v) = kw.parse(GAMMA.name, unit)? {
         params.gamma = v;
     }
-    Ok(GridWorld::new(map.with_params(params)?)?)
+    if let Some(wind) = kw.wind(map.ncols())? {
+        params.wind = wind;
+    }
+    let env = GridWorld::new(map.with_params(params)?)?;
+    Ok((env, kw.limit()?))
 }
 
 /// The kwargs of one `make` call, checked against the spec's list.
@@ -322,6 +391,41 @@ impl<'a> Kwargs<'a> {
                 })
             })
             .transpose()
+    }
+
+    /// The `wind` kwarg: `ncols` integers separated by commas or, without commas, by
+    /// whitespace.
+    fn wind(&self, ncols: usize) -> Result<Option<Vec<i64>>, MakeError> {
+        let Some(value) = self.raw(WIND.name) else {
+            return Ok(None);
+        };
+        let bad = || MakeError::BadKwarg {
+            key: WIND.name.to_string(),
+            value: value.to_string(),
+            expected: "integers separated by spaces or by commas",
+        };
+        let entries: Vec<&str> = if value.contains(',') {
+            value.split(',').map(str::trim).collect()
+        } else {
+            value.split_whitespace().collect()
+        };
+        if entries.iter().all(|e| e.is_empty()) {
+            return Err(bad());
+        }
+        let wind = entries
+            .iter()
+            .map(|e| e.parse::<i64>().map_err(|_| bad()))
+            .collect::<Result<Vec<_>, _>>()?;
+        if wind.len() != ncols {
+            return Err(MakeError::KwargLength {
+                key: WIND.name.to_string(),
+                value: value.to_string(),
+                per: "one per map column",
+                expected: ncols,
+                found: wind.len(),
+            });
+        }
+        Ok(Some(wind))
     }
 
     /// The time limit: the kwarg if given (a positive integer), else the registered one.

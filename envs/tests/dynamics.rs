@@ -2,7 +2,7 @@
 
 use rewardlab_core::tabular::Tabular;
 use rewardlab_core::{Env, EnvError, Space};
-use rewardlab_envs::gridworld::{BuiltinMap, GridWorld};
+use rewardlab_envs::gridworld::{BuiltinMap, Cell, GridWorld};
 
 const UP: usize = 0;
 const RIGHT: usize = 1;
@@ -43,12 +43,37 @@ fn walls_and_border_block_and_pay_the_step_reward() {
     assert_eq!(succ(&env, 0, DOWN), vec![(4, 1.0, -1.0)]);
     let step = step_from(&mut env, 1, RIGHT);
     assert_eq!((step.obs, step.reward, step.terminated), (1, -1.0, false));
-    // Walls are unreachable self-loops and refused by set_state.
+    // Walls are unreachable, terminal (absorbing, reward 0) and refused by set_state.
+    assert!(env.mdp().is_terminal(2));
     assert_eq!(succ(&env, 2, LEFT), vec![(2, 1.0, 0.0)]);
-    assert!(matches!(
-        env.set_state(&[2.0]),
-        Err(EnvError::InvalidState { .. })
-    ));
+    match env.set_state(&[2.0]) {
+        Err(EnvError::InvalidState { reason, .. }) => assert_eq!(reason, "cell (0, 2) is a wall"),
+        other => panic!("a wall must be refused, got {other:?}"),
+    }
+}
+
+#[test]
+fn set_state_refuses_cliffs() {
+    let mut env = GridWorld::builtin(BuiltinMap::CliffWalk).expect("valid");
+    env.reset(Some(0));
+    env.set_state(&[24.0]).expect("floor above the cliff");
+    // 37 is (3, 1), the first cliff cell: the agent is never left standing on it.
+    match env.set_state(&[37.0]) {
+        Err(EnvError::InvalidState { reason, .. }) => {
+            assert!(reason.starts_with("cell (3, 1) is a cliff"), "{reason}");
+            assert!(reason.contains("back to a start"), "{reason}");
+        }
+        other => panic!("a cliff must be refused, got {other:?}"),
+    }
+    assert_eq!(
+        env.state_index(),
+        24,
+        "a refused state leaves the agent where it was"
+    );
+    assert!(
+        !env.mdp().is_terminal(37),
+        "cliffs stay non-terminal in the model"
+    );
 }
 
 #[test]
@@ -182,6 +207,38 @@ fn slip_into_the_cliff_merges_rewards_by_their_mean() {
 }
 
 #[test]
+fn three_outcomes_on_one_successor_keep_the_mean_given_it() {
+    // Up from S: the wall bumps (0.5, step −1, stays), both slips fall off a cliff (0.25
+    // each, −100, back to S). One successor, E[r | S] = 0.5·(−1) + 0.5·(−100).
+    let env = world("slip = 0.5\nstep_reward = -1\ncliff_reward = -100\n.#.\nXSX\n.G.\n");
+    assert_eq!(succ(&env, 4, UP), vec![(4, 1.0, -50.5)]);
+    assert_eq!(env.mdp().expected_reward(4, UP), -50.5);
+    // Unequal weights and two starts: down from (1, 1) is the cliff (0.6, split over both
+    // starts), left and right slips (0.2 each) land on the starts as plain moves (step −2).
+    // Each start: 0.3 at −10 and 0.2 at −2, mean (−3 − 0.4) / 0.5 = −6.8.
+    let env = world("slip = 0.4\nstep_reward = -2\ncliff_reward = -10\n.G.\nS.S\n.X.\n");
+    let row = succ(&env, 4, DOWN);
+    assert_eq!(row.len(), 2, "{row:?}");
+    for (t, start) in row.iter().zip([3, 5]) {
+        assert_eq!(t.0, start);
+        assert!((t.1 - 0.5).abs() < 1e-12, "{row:?}");
+        assert!((t.2 + 6.8).abs() < 1e-12, "{row:?}");
+    }
+    assert!((env.mdp().expected_reward(4, DOWN) + 6.8).abs() < 1e-12);
+}
+
+#[test]
+fn merged_outcomes_with_equal_rewards_keep_the_reward_exactly() {
+    // Up from the corner: the bump (0.8) and the left slip (0.1) both stay put at −0.1.
+    // Their quotient Σ p·r / Σ p is −0.10000000000000002 in floating point; the model must
+    // keep −0.1 itself so that sampled rewards compare equal to the map's numbers.
+    let env = world("slip = 0.2\nstep_reward = -0.1\nS.\n.G\n");
+    let row = succ(&env, 0, UP);
+    assert_eq!(row[0].0, 0);
+    assert_eq!(row[0].2, -0.1);
+}
+
+#[test]
 fn samples_match_the_exported_model() {
     // Every feature at once: slip, wind, a wall, lava, a cliff and a goal.
     let mut env = world(
@@ -191,14 +248,15 @@ fn samples_match_the_exported_model() {
     env.reset(Some(11));
     let draws = 3000;
     for s in 0..12 {
-        if env.mdp().is_terminal(s) || s == 5 {
+        // Terminal cells, the wall and the cliff: no state the agent can be put on to step.
+        if env.mdp().is_terminal(s) || matches!(env.map().cells()[s], Cell::Wall | Cell::Cliff) {
             continue;
         }
         for a in 0..4 {
             let model = succ(&env, s, a);
             let mut counts = vec![0usize; model.len()];
             for _ in 0..draws {
-                env.set_state(&[s as f64]).expect("a non-wall state");
+                env.set_state(&[s as f64]).expect("a floor or start state");
                 let step = env.step(&a).expect("valid");
                 let i = model
                     .iter()

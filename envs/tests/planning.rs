@@ -1,9 +1,15 @@
-//! Known optimal values of the Sutton & Barto maps, by value iteration on the exported model.
+//! Known optimal values of the built-in maps, by value iteration on the exported model, and
+//! the γ = 1 planners (policy iteration, exact evaluation) on them.
 
 mod common;
 
+use rewardlab_core::mdp::{
+    PolicyIterationConfig, ValueIterationConfig, deterministic_policy, evaluate_policy,
+    policy_iteration, soft_value_iteration,
+};
 use rewardlab_core::tabular::Tabular;
-use rewardlab_envs::gridworld::{BuiltinMap, GridWorld};
+use rewardlab_envs::gridworld::{BuiltinMap, Cell, GridWorld};
+use rewardlab_envs::registry::make_gridworld;
 
 #[test]
 fn cliff_walk_optimal_return_is_minus_13() {
@@ -53,4 +59,50 @@ fn corridor_and_four_rooms_values_are_discounted_shortest_paths() {
         );
         assert_eq!(env.distance_to_goal()[start], Some(shortest as usize));
     }
+}
+
+#[test]
+fn four_rooms_with_gamma_one_solves_by_policy_iteration_and_exact_evaluation() {
+    let env = make_gridworld(
+        "rewardlab/FourRooms-v0",
+        &[("gamma".to_string(), "1".to_string())],
+    )
+    .expect("valid");
+    let (mdp, map) = (env.inner().mdp(), env.inner().map());
+    assert_eq!(mdp.gamma(), 1.0);
+    // Walls are terminal: as non-terminal self-loops they had no finite γ = 1 value.
+    for (s, cell) in map.cells().iter().enumerate() {
+        assert_eq!(
+            mdp.is_terminal(s),
+            matches!(cell, Cell::Wall | Cell::Goal(_)),
+            "state {s} ({cell:?})"
+        );
+    }
+    let pi = policy_iteration(mdp, &PolicyIterationConfig::default())
+        .expect("policy iteration succeeds with terminal walls");
+    let vi = common::solve(mdp);
+    let optimal = deterministic_policy(&pi.policy, mdp.n_actions()).expect("a valid policy");
+    let evaluated = evaluate_policy(mdp, &optimal).expect("the optimal policy terminates");
+    for s in 0..mdp.n_states() {
+        // Nothing per step and +1 at the goal, undiscounted: every free cell is worth 1.
+        let want = if mdp.is_terminal(s) { 0.0 } else { 1.0 };
+        for (name, v) in [
+            ("PI", pi.values[s]),
+            ("VI", vi.values[s]),
+            ("eval", evaluated[s]),
+        ] {
+            assert!((v - want).abs() < 1e-9, "{name}: V({s}) = {v}, want {want}");
+        }
+    }
+}
+
+#[test]
+fn soft_values_of_walls_are_zero() {
+    // A non-terminal wall would collect τ·ln 4 of entropy per step: τ ln 4 / (1 − γ) in all.
+    let env = GridWorld::builtin(BuiltinMap::FourRooms).expect("valid");
+    let soft = soft_value_iteration(env.mdp(), 0.1, &ValueIterationConfig::default())
+        .expect("converges with γ = 0.99");
+    assert_eq!(soft.values[0], 0.0, "the corner wall");
+    let start = 14;
+    assert!(soft.values[start] > 0.0);
 }

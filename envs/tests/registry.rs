@@ -96,6 +96,108 @@ fn kwargs_override_the_map() {
 }
 
 #[test]
+fn reward_and_wind_kwargs_override_the_map() {
+    // CliffWalk's header: goal_reward = -1, cliff_reward = -100, no wind.
+    let env = make_gridworld(
+        "rewardlab/CliffWalk-v0",
+        &kw(&[("goal_reward", "10"), ("cliff_reward", "-7.5")]),
+    )
+    .expect("valid");
+    let mdp = env.inner().mdp();
+    assert_eq!(mdp.expected_reward(35, 2), 10.0, "down onto the goal");
+    assert_eq!(mdp.expected_reward(36, 1), -7.5, "right into the cliff");
+    assert_eq!(mdp.expected_reward(24, 1), -1.0, "step_reward untouched");
+
+    let file = tempfile::NamedTempFile::new().expect("a temp file");
+    std::fs::write(file.path(), "lava_reward = -3\nwind = 0 0 0\n...\nS.L\n").expect("writable");
+    let path = file.path().display().to_string();
+    let env = make_gridworld(
+        "rewardlab/GridWorld-v0",
+        &kw(&[("map", &path), ("lava_reward", "-0.5")]),
+    )
+    .expect("valid");
+    assert_eq!(
+        env.inner().mdp().expected_reward(4, 1),
+        -0.5,
+        "right onto the lava"
+    );
+
+    // Wind, with spaces or commas: column 1 pushes up 1, so right from (1, 0) to (1, 1)
+    // carries no push, but up from (1, 1) goes two rows and stops at the border.
+    for wind in ["0 1 0", "0,1,0", " 0 , 1 ,0 "] {
+        let env = make_gridworld(
+            "rewardlab/GridWorld-v0",
+            &kw(&[("map", &path), ("wind", wind)]),
+        )
+        .unwrap_or_else(|e| panic!("{wind:?}: {e}"));
+        let inner = env.inner();
+        assert_eq!(inner.map().params().wind, vec![0, 1, 0], "{wind:?}");
+        let next: Vec<usize> = inner.mdp().successors(3, 1).map(|t| t.next).collect();
+        assert_eq!(next, vec![4], "{wind:?}");
+        let next: Vec<usize> = inner.mdp().successors(4, 0).map(|t| t.next).collect();
+        assert_eq!(
+            next,
+            vec![1],
+            "up from (1, 1) with wind 1: clipped at the top"
+        );
+        let next: Vec<usize> = inner.mdp().successors(4, 2).map(|t| t.next).collect();
+        assert_eq!(next, vec![4], "down from (1, 1) against wind 1: stays");
+    }
+    // Windy's wind removed: down from (3, 5) (wind 1) now moves down.
+    let calm = make_gridworld(
+        "rewardlab/WindyGridworld-v0",
+        &kw(&[("wind", "0 0 0 0 0 0 0 0 0 0")]),
+    )
+    .expect("valid");
+    let next: Vec<usize> = calm
+        .inner()
+        .mdp()
+        .successors(35, 2)
+        .map(|t| t.next)
+        .collect();
+    assert_eq!(next, vec![45]);
+}
+
+#[test]
+fn bad_reward_and_wind_kwargs_name_key_and_value() {
+    let id = "rewardlab/WindyGridworld-v0";
+    for key in ["goal_reward", "lava_reward", "cliff_reward"] {
+        let err = make(id, &kw(&[(key, "high")])).err().expect("not a number");
+        assert_eq!(
+            err.to_string(),
+            format!("kwarg {key} = \"high\": expected a finite number")
+        );
+        let err = make(id, &kw(&[(key, "inf")])).err().expect("not finite");
+        assert_eq!(
+            err.to_string(),
+            format!("gridworld parameter {key} = inf: must be finite")
+        );
+    }
+    for bad in ["0 1 x", "1.5", "", " , ", "0,,1"] {
+        let err = make(id, &kw(&[("wind", bad)])).err().expect("not integers");
+        assert_eq!(
+            err.to_string(),
+            format!("kwarg wind = {bad:?}: expected integers separated by spaces or by commas"),
+        );
+    }
+    let err = make(id, &kw(&[("wind", "0 0 1")]))
+        .err()
+        .expect("too short");
+    assert!(matches!(
+        err,
+        MakeError::KwargLength {
+            expected: 10,
+            found: 3,
+            ..
+        }
+    ));
+    assert_eq!(
+        err.to_string(),
+        "kwarg wind = \"0 0 1\": expected 10 entries (one per map column), found 3"
+    );
+}
+
+#[test]
 fn unknown_ids_suggest_the_closest() {
     let err = make("rewardlab/FourRoom-v0", &[])
         .err()
@@ -133,7 +235,7 @@ fn bad_kwargs_are_named() {
     assert_eq!(
         err.to_string(),
         "rewardlab/FourRooms-v0 does not take the kwarg \"slippery\"; it accepts: \
-         slip, step_reward, gamma, max_episode_steps"
+         slip, step_reward, goal_reward, lava_reward, cliff_reward, wind, gamma, max_episode_steps"
     );
     let err = make("rewardlab/FourRooms-v0", &kw(&[("slip", "lots")]))
         .err()

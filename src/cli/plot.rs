@@ -2,9 +2,9 @@
 
 use std::path::{Path, PathBuf};
 
-use rewardlab_plot::{CurveOptions, XAxis};
+use rewardlab_plot::{CurveOptions, PlotError, XAxis};
 
-use super::CliError;
+use super::{CliError, print_line};
 
 /// The x axis of a learning curve.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -26,7 +26,13 @@ pub fn run(runs: &[PathBuf], out: &Path, metric: &str, x: XArg) -> Result<(), Cl
         x,
         ..CurveOptions::default()
     };
-    rewardlab_plot::plot_learning_curves(runs, out, &opts).map_err(CliError::usage)?;
-    println!("wrote {}", out.display());
-    Ok(())
+    rewardlab_plot::plot_learning_curves(runs, out, &opts).map_err(|e| match e {
+        // Drawing failed after the input was accepted: a runtime failure, not bad input.
+        PlotError::Font | PlotError::Draw { .. } => CliError::runtime(e),
+        _ => CliError::usage(e),
+    })?;
+    print_line(
+        &mut std::io::stdout().lock(),
+        &format!("wrote {}", out.display()),
+    )
 }

@@ -3,6 +3,7 @@
 //! heatmap with policy arrows into a run folder.
 
 use std::fmt::Write as _;
+use std::io::Write as _;
 use std::path::Path;
 
 use rewardlab_core::Env;
@@ -13,13 +14,15 @@ use rewardlab_envs::gridworld::{Cell, GridWorld};
 use rewardlab_plot::{Arrow, GridHeatmap, plot_grid_heatmap};
 use serde::Serialize;
 
-use super::CliError;
+use super::{CliError, EnvArg, kwargs};
 
 /// What the run folder's `config.toml` records.
 #[derive(Debug, Serialize)]
 struct QuickstartConfig<'a> {
     /// The environment id.
     env: &'a str,
+    /// The `--env-arg` kwargs it was made with.
+    env_args: Vec<(String, String)>,
     /// Discount of the solved model.
     gamma: f64,
     /// Value iteration settings.
@@ -27,33 +30,42 @@ struct QuickstartConfig<'a> {
 }
 
 /// Runs the subcommand.
-pub fn run(id: &str, runs_dir: &Path) -> Result<(), CliError> {
-    let mut env = rewardlab_envs::make_gridworld(id, &[]).map_err(CliError::usage)?;
+pub fn run(id: &str, env_args: &[EnvArg], runs_dir: &Path) -> Result<(), CliError> {
+    let mut env = rewardlab_envs::make_gridworld(id, &kwargs(env_args)).map_err(CliError::usage)?;
+    let mut out = std::io::stdout().lock();
     let config = ValueIterationConfig::default();
     let world = env.inner();
     let solution = value_iteration(world.mdp(), &config).map_err(CliError::runtime)?;
 
-    println!(
+    writeln!(
+        out,
         "{id}: value iteration converged in {} sweeps (γ = {})\n",
         solution.iterations,
         world.mdp().gamma()
-    );
-    println!("Optimal values V*(s):\n{}", value_grid(world, &solution));
-    println!(
+    )?;
+    writeln!(
+        out,
+        "Optimal values V*(s):\n{}",
+        value_grid(world, &solution)
+    )?;
+    writeln!(
+        out,
         "Greedy policy (ties to the lowest action: up, right, down, left):\n{}",
         policy_grid(world, &solution)
-    );
+    )?;
 
     let (episode_return, steps, reached) = greedy_episode(&mut env, &solution)?;
     let start_value = expected_start_value(env.inner(), &solution);
-    println!(
+    writeln!(
+        out,
         "Greedy episode (seed 0): return {episode_return} in {steps} steps ({}); V* from the start: {start_value:.4}",
         if reached { "terminated" } else { "truncated" }
-    );
+    )?;
 
     let world = env.inner();
     let cfg = QuickstartConfig {
         env: id,
+        env_args: kwargs(env_args),
         gamma: world.mdp().gamma(),
         value_iteration: &config,
     };
@@ -72,7 +84,7 @@ pub fn run(id: &str, runs_dir: &Path) -> Result<(), CliError> {
         "greedy_episode_steps": steps,
     });
     let dir = logger.finish(&summary).map_err(CliError::runtime)?;
-    println!("\nWrote {}", dir.join("values.png").display());
+    writeln!(out, "\nWrote {}", dir.join("values.png").display())?;
     Ok(())
 }
 

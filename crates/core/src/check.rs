@@ -12,7 +12,10 @@
 //! - [`STEP_OBS_IN_SPACE`], [`REWARD_FINITE`]: along that rollout;
 //! - [`INVALID_ACTION`]: an action outside the action space is refused with
 //!   [`EnvError::InvalidAction`], not accepted and not a panic;
-//! - [`RESET_NEEDED`]: after an episode ends, `step` returns [`EnvError::ResetNeeded`].
+//! - [`RESET_NEEDED`]: after an episode ends, `step` returns [`EnvError::ResetNeeded`];
+//! - [`RESET_NEEDED_BEFORE_FIRST`]: `step` before the first `reset` returns
+//!   [`EnvError::ResetNeeded`]. This one needs a freshly constructed env: hand `check_env` an
+//!   env that was never reset.
 //!
 //! Every env call runs under `catch_unwind`, so a panicking env fails a check (with the panic
 //! message as detail) instead of aborting the whole report. The panic hook still prints the
@@ -43,6 +46,8 @@ pub const REWARD_FINITE: &str = "reward_finite";
 pub const INVALID_ACTION: &str = "invalid_action";
 /// Name of the check that `step` after the end of an episode returns `ResetNeeded`.
 pub const RESET_NEEDED: &str = "reset_needed_after_end";
+/// Name of the check that `step` before the first `reset` returns `ResetNeeded`.
+pub const RESET_NEEDED_BEFORE_FIRST: &str = "reset_needed_before_first_reset";
 
 /// Settings of [`check_env`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -121,11 +126,13 @@ impl fmt::Display for CheckReport {
     }
 }
 
-/// Runs every check on `env` and reports each outcome; never panics on a misbehaving env.
+/// Runs every check on `env`, which must never have been reset, and reports each outcome;
+/// never panics on a misbehaving env.
 pub fn check_env<E: Env + ?Sized>(env: &mut E, config: &CheckConfig) -> CheckReport {
     let mut report = CheckReport::default();
     let space = env.observation_space();
     let seed = config.seed;
+    let before_first = step_before_first_reset(env, seed);
 
     let first = guarded(|| env.reset(Some(seed)));
     let second = guarded(|| env.reset(Some(seed)));
@@ -186,7 +193,25 @@ pub fn check_env<E: Env + ?Sized>(env: &mut E, config: &CheckConfig) -> CheckRep
     report.push(REWARD_FINITE, rewards_finite(&run));
     report.push(INVALID_ACTION, invalid_action(env, seed));
     report.push(RESET_NEEDED, reset_needed(env, config));
+    report.push(RESET_NEEDED_BEFORE_FIRST, before_first);
     report
+}
+
+fn step_before_first_reset<E: Env + ?Sized>(env: &mut E, seed: u64) -> Result<String, String> {
+    let sample = SpaceSampler::new(env.action_space(), seed).sample();
+    let action = E::Act::from_value(sample).map_err(|e| e.to_string())?;
+    match guarded(|| env.step(&action)) {
+        Ok(Err(EnvError::ResetNeeded)) => {
+            Ok("step before the first reset returned ResetNeeded".into())
+        }
+        Ok(Err(e)) => Err(format!(
+            "step before the first reset returned {e} instead of ResetNeeded"
+        )),
+        Ok(Ok(_)) => {
+            Err("step before the first reset succeeded instead of returning ResetNeeded".into())
+        }
+        Err(p) => Err(format!("step before the first reset panicked: {p}")),
+    }
 }
 
 /// Runs `f`, turning a panic into its message.

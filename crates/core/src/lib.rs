@@ -2,7 +2,7 @@
 //!
 //! - [`space`], [`value`]: Gymnasium's spaces and a dynamic value type that typed
 //!   observations convert to ([`SpaceElem`]).
-//! - [`env`]: the [`Env`] trait (`reset(seed)`, `step(&action) -> Result<Step, EnvError>`),
+//! - [`env`](mod@env): the [`Env`] trait (`reset(seed)`, `step(&action) -> Result<Step, EnvError>`),
 //!   with `terminated` and `truncated` kept apart.
 //! - [`mdp`]: sparse tabular MDPs, planning and occupancy measures.
 //!

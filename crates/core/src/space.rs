@@ -87,6 +87,16 @@ impl BoxSpace {
                 .all(|(x, (lo, hi))| x >= *lo && x <= *hi)
     }
 
+    /// A float32 box compares in float32 against its bounds rounded to float32, as
+    /// Gymnasium stores them: `Box(-0.1, 0.1, float32)` contains `0.1f32`.
+    fn contains_f32s(&self, xs: &[f32]) -> bool {
+        xs.len() == self.len()
+            && xs
+                .iter()
+                .zip(self.low.iter().zip(&self.high))
+                .all(|(x, (lo, hi))| *x >= *lo as f32 && *x <= *hi as f32)
+    }
+
     fn sample_element(&self, i: usize, rng: &mut impl Rng) -> f64 {
         let (lo, hi) = (self.low[i], self.high[i]);
         match (lo.is_finite(), hi.is_finite()) {
@@ -150,11 +160,9 @@ impl Space {
     pub fn contains(&self, value: &Value) -> bool {
         match (self, value) {
             (Space::Discrete { n, start }, Value::Int(x)) => {
-                *x >= *start && ((*x - *start) as u64) < *n
+                *x >= *start && (i128::from(*x) - i128::from(*start)) < i128::from(*n)
             }
-            (Space::Box(b), Value::F32(v)) if b.dtype == DType::F32 => {
-                b.contains_f64s(v.iter().map(|x| f64::from(*x)))
-            }
+            (Space::Box(b), Value::F32(v)) if b.dtype == DType::F32 => b.contains_f32s(v),
             (Space::Box(b), Value::F64(v)) if b.dtype == DType::F64 => {
                 b.contains_f64s(v.iter().copied())
             }
@@ -183,11 +191,19 @@ impl Space {
     /// shifted exponential for half-bounded, standard normal for unbounded elements.
     pub fn sample(&self, rng: &mut impl Rng) -> Value {
         match self {
-            Space::Discrete { n, start } => Value::Int(*start + rng.random_range(0..*n) as i64),
+            // An empty space has no element to give; `start` is the least-surprising answer.
+            Space::Discrete { n, start } => {
+                Value::Int(start.saturating_add(rng.random_range(0..(*n).max(1)) as i64))
+            }
             Space::Box(b) => {
                 let xs = (0..b.len()).map(|i| b.sample_element(i, rng));
                 match b.dtype {
-                    DType::F32 => Value::F32(xs.map(|x| x as f32).collect()),
+                    // Rounding to f32 can step past a bound; clamp to the f32 bounds.
+                    DType::F32 => Value::F32(
+                        xs.zip(b.low.iter().zip(&b.high))
+                            .map(|(x, (lo, hi))| (x as f32).clamp(*lo as f32, *hi as f32))
+                            .collect(),
+                    ),
                     DType::F64 => Value::F64(xs.collect()),
                     DType::U8 => Value::U8(xs.map(|x| x.clamp(0.0, 255.0) as u8).collect()),
                 }
@@ -370,6 +386,11 @@ mod tests {
             Space::discrete(4),
             Space::Discrete { n: 3, start: -1 },
             Space::Box(BoxSpace::from_bounds(
+                vec![-0.1, 0.3],
+                vec![0.1, 0.7],
+                DType::F32,
+            )),
+            Space::Box(BoxSpace::from_bounds(
                 vec![-1.0, 0.0],
                 vec![1.0, 5.0],
                 DType::F32,
@@ -432,6 +453,21 @@ mod tests {
         let b = Space::Box(BoxSpace::from_bounds(vec![-1.0], vec![1.0], DType::F32));
         assert!(b.contains(&Value::F32(vec![1.0])));
         assert!(!b.contains(&Value::F32(vec![1.5])));
+        // Bounds that f32 cannot represent exactly still contain their own f32 rounding.
+        let tenth = Space::Box(BoxSpace::from_bounds(
+            vec![-0.1, -1.2],
+            vec![0.1, 0.6],
+            DType::F32,
+        ));
+        assert!(tenth.contains(&Value::F32(vec![-0.1, 0.6])));
+        assert!(tenth.contains(&Value::F32(vec![0.1, -1.2])));
+        assert!(!tenth.contains(&Value::F32(vec![0.100_000_01, 0.0])));
+        let wide = Space::Discrete {
+            n: u64::MAX,
+            start: i64::MIN,
+        };
+        assert!(wide.contains(&Value::Int(i64::MAX - 1)) && wide.contains(&Value::Int(i64::MIN)));
+        assert!(!wide.contains(&Value::Int(i64::MAX)));
         assert!(!b.contains(&Value::F32(vec![f32::NAN])));
         assert!(!b.contains(&Value::F32(vec![0.0, 0.0])));
         assert!(!b.contains(&Value::F64(vec![0.0])));

@@ -2,8 +2,11 @@
 //! autoreset semantics.
 //!
 //! [`SyncVectorEnv`] steps its envs in a loop; [`ParallelVectorEnv`] steps them on rayon's pool
-//! (`par_iter_mut`). Both share the per-env logic in this file, and every env owns its RNG, so
-//! the two give identical results for identical seeds.
+//! (`par_iter_mut`). Both are the one generic struct [`Vectorized`] with a schedule marker
+//! ([`Sequential`], [`Parallel`]): the per-env logic is in this file, the shared state,
+//! constructors and accessors in [`Vectorized`], and only the `reset` and `step` loops differ.
+//! Every env owns its RNG, so the two give identical results for identical seeds, errors
+//! included.
 //!
 //! Seeding: `reset(Some(seed))` seeds env `i` with `seed + i`; `reset(None)` continues every
 //! env's stream.
@@ -18,16 +21,22 @@
 //!   observation and info of the finished episode: what a learner needs to bootstrap a
 //!   truncated episode.
 //!
-//! Actions are validated for every env before any env steps, so a rejected action leaves the
-//! whole vector untouched. An error from an env's own `step` names the env's index.
+//! Errors: actions are validated for every env before any env steps, so a rejected action
+//! (or a wrong number of actions) leaves the whole vector untouched. An error from an env's own
+//! `step` is different: both vector envs step *every* env on that call, then report the error
+//! of the lowest failing index ([`VectorError::Env`]) and drop the other envs' results. The
+//! envs have then moved on without the caller seeing where to, so **call `reset` after such an
+//! error** before stepping again.
 
 mod parallel;
 mod sync;
 #[cfg(test)]
 mod tests;
+mod vectorized;
 
 pub use parallel::ParallelVectorEnv;
 pub use sync::SyncVectorEnv;
+pub use vectorized::{Parallel, Sequential, Vectorized};
 
 use crate::env::{Env, EnvError};
 use crate::space::Space;
@@ -127,7 +136,9 @@ pub enum VectorError {
         /// Number of actions given.
         got: usize,
     },
-    /// Env `index` refused the call.
+    /// Env `index` refused the call. When it comes from the env's own `step` (not from action
+    /// validation), every other env was still stepped and its result dropped: reset the vector
+    /// env before stepping it again.
     #[error("env {index}: {source}")]
     Env {
         /// The env's index.
@@ -161,6 +172,11 @@ pub trait VectorEnv {
     fn reset(&mut self, seed: Option<u64>) -> (Vec<Self::Obs>, Vec<Info>);
 
     /// Steps every env with its action (one per env).
+    ///
+    /// A wrong action count or an action outside its space is refused before anything steps.
+    /// An env that fails in its own `step` does not stop the others: every env is stepped, the
+    /// lowest failing index is reported, and the vector env needs a `reset` before the next
+    /// `step`.
     fn step(&mut self, actions: &[Self::Act]) -> Result<VecStep<Self::Obs>, VectorError>;
 }
 
@@ -179,49 +195,6 @@ struct SubStep<O> {
 /// seed near `u64::MAX` must not panic).
 fn sub_seed(seed: Option<u64>, i: usize) -> Option<u64> {
     seed.map(|s| s.wrapping_add(i as u64))
-}
-
-/// Checks the envs agree on their spaces.
-fn check_envs<E: Env>(envs: &[E]) -> Result<(), VectorError> {
-    let first = envs.first().ok_or(VectorError::NoEnvs)?;
-    let (obs, act) = (first.observation_space(), first.action_space());
-    for (index, env) in envs.iter().enumerate().skip(1) {
-        for (expected, space) in [(&obs, env.observation_space()), (&act, env.action_space())] {
-            if *expected != space {
-                return Err(VectorError::SpaceMismatch {
-                    index,
-                    expected: expected.to_string(),
-                    space: space.to_string(),
-                });
-            }
-        }
-    }
-    Ok(())
-}
-
-/// Checks the action count and every action that will be used, before anything steps.
-fn validate_actions<E: Env>(
-    envs: &[E],
-    pending_reset: &[bool],
-    mode: AutoresetMode,
-    actions: &[E::Act],
-) -> Result<(), VectorError> {
-    if actions.len() != envs.len() {
-        return Err(VectorError::WrongActionCount {
-            expected: envs.len(),
-            got: actions.len(),
-        });
-    }
-    for (index, ((env, pending), action)) in envs.iter().zip(pending_reset).zip(actions).enumerate()
-    {
-        // A next-step autoreset ignores the action, so it is not checked either.
-        if mode == AutoresetMode::NextStep && *pending {
-            continue;
-        }
-        env.validate_action(action)
-            .map_err(|source| VectorError::Env { index, source })?;
-    }
-    Ok(())
 }
 
 /// Steps (or autoresets) one env; `pending_reset` is its next-step autoreset flag.
@@ -284,16 +257,4 @@ fn step_one<E: Env>(
             }
         }
     }
-}
-
-/// Gathers per-env results in index order; the first failing env's error wins.
-fn collect<O>(
-    results: impl IntoIterator<Item = Result<SubStep<O>, EnvError>>,
-    n: usize,
-) -> Result<VecStep<O>, VectorError> {
-    let mut out = VecStep::with_capacity(n);
-    for (index, r) in results.into_iter().enumerate() {
-        out.push(r.map_err(|source| VectorError::Env { index, source })?);
-    }
-    Ok(out)
 }

@@ -10,10 +10,12 @@ use std::path::{Path, PathBuf};
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use rewardlab_core::metrics::MetricRecord;
 
 use crate::aggregate::{Aggregate, aggregate};
 use crate::backend::{DrawResult, FONT, Figure, PALETTE, format_tick, render};
-use crate::data::{Row, discover_runs, group_runs, read_rows, series};
+
+use crate::data::{discover_runs, group_runs, read_rows, series};
 use crate::{PlotError, RunGroup};
 
 /// Which column of `metrics.csv` is the x axis.
@@ -27,7 +29,7 @@ pub enum XAxis {
 }
 
 impl XAxis {
-    pub(crate) fn of(self, row: &Row) -> u64 {
+    pub(crate) fn of(self, row: &MetricRecord) -> u64 {
         match self {
             Self::Steps => row.step,
             Self::Episodes => row.episode,
@@ -288,6 +290,77 @@ mod tests {
         let curves = aggregate_runs(&[tmp.path().join("exp/Grid-v0__sarsa__seed0")], &by_episode)?;
         assert_eq!(curves[0].1.x, vec![0.0, 2.0]);
         assert_eq!(curves[0].1.mean, vec![1.0, 3.0]);
+        Ok(())
+    }
+
+    #[test]
+    fn reads_what_the_core_run_logger_writes() -> Result<(), Box<dyn std::error::Error>> {
+        use rewardlab_core::metrics::MetricSink;
+        use rewardlab_core::runlog::RunLogger;
+        use std::collections::BTreeMap;
+
+        let tmp = tempfile::tempdir()?;
+        let config = BTreeMap::from([("lr", 0.5)]);
+        for (seed, scale) in [(0, 1.0), (1, 3.0)] {
+            let mut log = RunLogger::create(tmp.path(), "exp", "Grid-v0", "q", seed, &config)?;
+            for (i, step) in [0u64, 10, 20].into_iter().enumerate() {
+                log.record(
+                    step,
+                    i as u64,
+                    "charts/episodic_return",
+                    scale * step as f64,
+                )?;
+                log.record(step, i as u64, "losses/td, \"abs\"", -1.0)?;
+            }
+            log.flush()?;
+        }
+        let opts = CurveOptions {
+            points: 3,
+            ..CurveOptions::default()
+        };
+        let curves = aggregate_runs(&[tmp.path().join("exp")], &opts)?;
+        assert_eq!(curves.len(), 1);
+        let (group, agg) = &curves[0];
+        assert_eq!(group.name, "Grid-v0__q");
+        assert_eq!(agg.x, vec![0.0, 10.0, 20.0]);
+        // Seeds 0 and 1 log step·1 and step·3: the mean is step·2, the std step·1.
+        assert_eq!(agg.mean, vec![0.0, 20.0, 40.0]);
+        assert_eq!(agg.std, vec![0.0, 10.0, 20.0]);
+        // A quoted metric name with a comma survives the round trip.
+        let err = aggregate_runs(
+            &[tmp.path().join("exp")],
+            &CurveOptions {
+                metric: "nope".into(),
+                ..opts
+            },
+        )
+        .err();
+        let msg = err.map(|e| e.to_string()).unwrap_or_default();
+        assert!(
+            msg.contains(r#"available metrics: charts/episodic_return, losses/td, "abs""#),
+            "{msg}"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn a_malformed_metrics_file_is_named() -> Result<(), Box<dyn std::error::Error>> {
+        let tmp = tempfile::tempdir()?;
+        let run = tmp.path().join("Grid-v0__q__seed0");
+        fs::create_dir_all(&run)?;
+        fs::write(
+            run.join("metrics.csv"),
+            "step,episode,metric,value\n1,0,charts/episodic_return,not-a-number\n",
+        )?;
+        let err = aggregate_runs(std::slice::from_ref(&run), &CurveOptions::default()).err();
+        assert!(matches!(err, Some(PlotError::ReadMetrics(_))), "{err:?}");
+        let msg = err.map(|e| e.to_string()).unwrap_or_default();
+        let path = run.join("metrics.csv");
+        assert!(
+            msg.starts_with("cannot read metrics from")
+                && msg.contains(&path.display().to_string()),
+            "{msg}"
+        );
         Ok(())
     }
 

@@ -14,11 +14,11 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+use rewardlab_core::metrics::MetricRecord;
+use rewardlab_core::runlog::{METRICS_FILE, read_metrics};
+
 use crate::PlotError;
 use crate::curves::XAxis;
-
-/// The metrics file inside a run folder.
-pub(crate) const METRICS_FILE: &str = "metrics.csv";
 
 /// Run folders that belong to one curve.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -133,27 +133,9 @@ pub fn group_runs(runs: &[PathBuf]) -> Vec<RunGroup> {
         .collect()
 }
 
-/// One row of `metrics.csv`.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
-pub(crate) struct Row {
-    pub(crate) step: u64,
-    pub(crate) episode: u64,
-    pub(crate) metric: String,
-    pub(crate) value: f64,
-}
-
-/// Reads `run/metrics.csv`.
-pub(crate) fn read_rows(run: &Path) -> Result<Vec<Row>, PlotError> {
-    let path = run.join(METRICS_FILE);
-    let err = |source| PlotError::ReadMetrics {
-        path: path.clone(),
-        source,
-    };
-    let mut reader = csv::Reader::from_path(&path).map_err(err)?;
-    reader
-        .deserialize()
-        .collect::<Result<Vec<Row>, _>>()
-        .map_err(err)
+/// Reads `run/metrics.csv` with the core crate's reader (the one that matches its writer).
+pub(crate) fn read_rows(run: &Path) -> Result<Vec<MetricRecord>, PlotError> {
+    read_metrics(run).map_err(PlotError::ReadMetrics)
 }
 
 /// The `(x, value)` points of one metric, sorted by x.
@@ -163,7 +145,7 @@ pub(crate) fn read_rows(run: &Path) -> Result<Vec<Row>, PlotError> {
 /// strictly increasing.
 pub(crate) fn series(
     run: &Path,
-    rows: &[Row],
+    rows: &[MetricRecord],
     metric: &str,
     x: XAxis,
 ) -> Result<Vec<(f64, f64)>, PlotError> {
@@ -201,8 +183,8 @@ pub(crate) fn series(
 mod tests {
     use super::*;
 
-    fn row(step: u64, episode: u64, metric: &str, value: f64) -> Row {
-        Row {
+    fn row(step: u64, episode: u64, metric: &str, value: f64) -> MetricRecord {
+        MetricRecord {
             step,
             episode,
             metric: metric.to_owned(),

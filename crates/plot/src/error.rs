@@ -2,6 +2,8 @@
 
 use std::path::PathBuf;
 
+use rewardlab_core::runlog::RunLogError;
+
 /// What can go wrong when loading runs or drawing a plot.
 #[derive(Debug, thiserror::Error)]
 pub enum PlotError {
@@ -25,14 +27,10 @@ pub enum PlotError {
         /// The paths that were searched.
         paths: Vec<PathBuf>,
     },
-    /// A `metrics.csv` could not be parsed.
-    #[error("cannot read metrics from {path}: {source}")]
-    ReadMetrics {
-        /// The metrics file.
-        path: PathBuf,
-        /// The cause (I/O or a malformed row).
-        source: csv::Error,
-    },
+    /// A `metrics.csv` could not be read or parsed (by
+    /// [`rewardlab_core::runlog::read_metrics`], whose error names the file).
+    #[error(transparent)]
+    ReadMetrics(RunLogError),
     /// A run has no finite value of the requested metric.
     #[error("metric {metric:?} not found in {run}; available metrics: {}", available.join(", "))]
     MetricMissing {

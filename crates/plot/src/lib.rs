@@ -2,8 +2,8 @@
 //!
 //! - [`plot_learning_curves`]: mean ± one standard deviation across seeds of one metric, read
 //!   from run folders written by `rewardlab_core::runlog` (`metrics.csv` in the long format
-//!   `step,episode,metric,value`). This crate reads the CSV itself and does not depend on
-//!   `rewardlab-core`.
+//!   `step,episode,metric,value`), read back with `rewardlab_core::runlog::read_metrics` so
+//!   the writer and the reader share one definition of the format.
 //! - [`plot_bars`]: labelled bars with optional error bars (final returns, reward distances…).
 //! - [`plot_grid_heatmap`]: a value per grid cell (values, rewards, potentials) with walls,
 //!   policy arrows, cell labels and a colour bar.

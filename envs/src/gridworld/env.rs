@@ -141,20 +141,31 @@ impl Env for GridWorld {
         self.env.state()
     }
 
-    /// Moves the agent to cell index `state[0]`; walls are refused with
-    /// [`EnvError::InvalidState`], other checks are the [`TabularEnv`]'s.
+    /// Moves the agent to cell index `state[0]`; walls and cliffs (where the agent never
+    /// stands: a cliff sends it back to a start) are refused with [`EnvError::InvalidState`],
+    /// other checks are the [`TabularEnv`]'s.
     fn set_state(&mut self, state: &[f64]) -> Result<usize, EnvError> {
         if let [x] = state
             && x.fract() == 0.0
             && *x >= 0.0
             && (*x as usize) < self.map.cells().len()
-            && self.map.cells()[*x as usize] == Cell::Wall
         {
-            let (r, c) = self.map.position(*x as usize);
-            return Err(EnvError::InvalidState {
-                state: format!("{state:?}"),
-                reason: format!("cell ({r}, {c}) is a wall"),
-            });
+            let s = *x as usize;
+            let (r, c) = self.map.position(s);
+            let reason = match self.map.cells()[s] {
+                Cell::Wall => Some(format!("cell ({r}, {c}) is a wall")),
+                Cell::Cliff => Some(format!(
+                    "cell ({r}, {c}) is a cliff: entering it sends the agent back to a start, \
+                     so the agent never stands there"
+                )),
+                _ => None,
+            };
+            if let Some(reason) = reason {
+                return Err(EnvError::InvalidState {
+                    state: format!("{state:?}"),
+                    reason,
+                });
+            }
         }
         self.env.set_state(state)
     }

@@ -47,8 +47,11 @@
 //!
 //! # Dynamics
 //!
-//! - States are cells, `row · ncols + col`; walls are states too, unreachable (and refused
-//!   by `set_state`). Actions: 0 up, 1 right, 2 down, 3 left (Gymnasium's CliffWalking order).
+//! - States are cells, `row · ncols + col`; walls are states too, unreachable, refused by
+//!   `set_state`, and terminal in the model (absorbing, reward 0) so that every state can end
+//!   an episode, as γ = 1 planners require. Cliff cells are states the agent never rests on
+//!   (entering one sends it to a start), so `set_state` refuses them as well. Actions: 0 up,
+//!   1 right, 2 down, 3 left (Gymnasium's CliffWalking order).
 //! - Rewards depend on the cell the agent ends in, and a special cell's reward replaces
 //!   `step_reward` (it is not added to it). Bumping a wall or the border leaves the agent in
 //!   place and pays `step_reward`.

@@ -24,11 +24,16 @@ const DELTAS: [(i64, i64); N_ACTIONS] = [(-1, 0), (0, 1), (1, 0), (0, -1)];
 
 /// Builds the model of `map`: states are cells (`row · ncols + col`), walls included.
 ///
-/// Walls are unreachable non-terminal states that stay put with reward 0. When two outcomes
-/// of one action land on the same state with different rewards (with slip, a bump and a
-/// cliff fall can both end on the start), the model keeps one successor whose reward is
-/// their probability-weighted mean: expected rewards and values are exact, the sampled
-/// reward of that step is the mean.
+/// Walls are unreachable states marked terminal (absorbing, reward 0). Making them terminal
+/// rather than non-terminal self-loops keeps every state able to end an episode, which
+/// γ = 1 planners need: a non-terminal trap has no finite value under exact policy
+/// evaluation, and soft value iteration would add τ·ln |A| to it on every sweep. No
+/// transition enters a wall and `set_state` refuses them, so the env never reports one.
+///
+/// When several outcomes of one action land on the same state with different rewards (with
+/// slip, a bump and a cliff fall can both end on the start), the model keeps one successor
+/// whose reward is their probability-weighted mean, R(s, a, s′) = E[r | s, a, s′]: expected
+/// rewards and values are exact, the sampled reward of that step is the mean.
 pub fn build_mdp(map: &GridMap) -> Result<Mdp, MapError> {
     let n = map.nrows() * map.ncols();
     let starts = map.starts();
@@ -40,13 +45,8 @@ pub fn build_mdp(map: &GridMap) -> Result<Mdp, MapError> {
     b.initial(initial);
     for s in 0..n {
         match map.cells()[s] {
-            c if c.is_terminal() => {
+            c if c.is_terminal() || c == Cell::Wall => {
                 b.terminal(s);
-            }
-            Cell::Wall => {
-                for a in 0..N_ACTIONS {
-                    b.transition(s, a, s, 1.0, 0.0);
-                }
             }
             _ => {
                 for a in 0..N_ACTIONS {
@@ -60,7 +60,8 @@ pub fn build_mdp(map: &GridMap) -> Result<Mdp, MapError> {
     Ok(b.build()?)
 }
 
-/// The successors `(next, prob, reward)` of a non-terminal, non-wall state, one per `next`.
+/// The successors `(next, prob, reward)` of a non-terminal, non-wall state, one per `next`;
+/// outcomes reaching the same `next` are merged into their probability-weighted mean reward.
 fn outcomes(map: &GridMap, starts: &[usize], s: usize, a: usize) -> Vec<(usize, f64, f64)> {
     let p = map.params();
     let directions = [
@@ -68,22 +69,24 @@ fn outcomes(map: &GridMap, starts: &[usize], s: usize, a: usize) -> Vec<(usize, 
         ((a + 1) % 4, p.slip / 2.0),
         ((a + 3) % 4, p.slip / 2.0),
     ];
-    // (next, prob, reward, prob-weighted reward sum), merged by `next`; the stored reward
-    // is only replaced by the mean when the merged rewards differ, so equal rewards stay exact.
-    let mut out: Vec<(usize, f64, f64, f64)> = Vec::with_capacity(4);
+    let mut out: Vec<Merged> = Vec::with_capacity(4);
     let mut add = |next: usize, prob: f64, reward: f64| {
         if prob <= 0.0 {
             return;
         }
-        match out.iter_mut().find(|o| o.0 == next) {
+        match out.iter_mut().find(|o| o.next == next) {
             Some(o) => {
-                o.1 += prob;
-                o.3 += prob * reward;
-                if o.2 != reward {
-                    o.2 = o.3 / o.1;
-                }
+                o.mass += prob;
+                o.weighted += prob * reward;
+                o.mixed |= reward != o.first;
             }
-            None => out.push((next, prob, reward, prob * reward)),
+            None => out.push(Merged {
+                next,
+                mass: prob,
+                weighted: prob * reward,
+                first: reward,
+                mixed: false,
+            }),
         }
     };
     for (dir, prob) in directions {
@@ -99,9 +102,36 @@ fn outcomes(map: &GridMap, starts: &[usize], s: usize, a: usize) -> Vec<(usize, 
             _ => add(landed, prob, p.step_reward),
         }
     }
-    out.into_iter()
-        .map(|(next, prob, reward, _)| (next, prob, reward))
-        .collect()
+    out.into_iter().map(Merged::finish).collect()
+}
+
+/// The outcomes of one action that reach one successor, merged.
+struct Merged {
+    next: usize,
+    /// Total probability of reaching `next`.
+    mass: f64,
+    /// Σ prob · reward over the merged outcomes.
+    weighted: f64,
+    /// The reward of the first outcome.
+    first: f64,
+    /// Whether some outcome's reward differs from `first`.
+    mixed: bool,
+}
+
+impl Merged {
+    /// `(next, prob, reward)` with the reward the mean given `next`, `weighted / mass`. Only
+    /// computed once every outcome is in, so it never depends on the order they arrived in
+    /// beyond round-off. When all rewards agree the shared value is kept as is: the
+    /// quotient could differ from it in the last bit, and exact rewards (−1 per step) are
+    /// what users compare against.
+    fn finish(self) -> (usize, f64, f64) {
+        let reward = if self.mixed {
+            self.weighted / self.mass
+        } else {
+            self.first
+        };
+        (self.next, self.mass, reward)
+    }
 }
 
 /// Where moving in direction `dir` from `s` ends, after walls, border and wind.

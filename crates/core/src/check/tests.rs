@@ -30,6 +30,8 @@ enum Fault {
     NeverEnds,
     /// Moves use a generator the seed does not touch.
     UnseededSteps,
+    /// `step` works before the first reset.
+    StepsBeforeReset,
 }
 
 /// A walk on 0..=4: action 1 moves right with probability 0.8, action 0 stays; reaching 4
@@ -51,7 +53,7 @@ impl Walk {
             rng: rng_from_seed(0),
             other_rng: rng_from_seed(99),
             pos: 0,
-            done: true,
+            done: fault != Fault::StepsBeforeReset,
             resets: 0,
         }
     }
@@ -147,13 +149,14 @@ fn a_correct_env_passes_every_check() {
             STEP_OBS_IN_SPACE,
             REWARD_FINITE,
             INVALID_ACTION,
-            RESET_NEEDED
+            RESET_NEEDED,
+            RESET_NEEDED_BEFORE_FIRST
         ]
     );
     let reset_needed = report.get(RESET_NEEDED).expect("present");
     assert!(!reset_needed.detail.contains("not applicable"), "{report}");
     assert!(
-        report.to_string().ends_with("8 checks, 0 failed"),
+        report.to_string().ends_with("9 checks, 0 failed"),
         "{report}"
     );
 }
@@ -182,6 +185,7 @@ fn each_fault_fails_its_check() {
         (Fault::PanicsOnInvalidAction, INVALID_ACTION),
         (Fault::NanReward, REWARD_FINITE),
         (Fault::UnseededSteps, STEP_DETERMINISM),
+        (Fault::StepsBeforeReset, RESET_NEEDED_BEFORE_FIRST),
     ];
     for (fault, name) in cases {
         let report = check(fault);
@@ -193,7 +197,14 @@ fn each_fault_fails_its_check() {
     let detail = &panicked.get(INVALID_ACTION).expect("present").detail;
     assert!(detail.contains("panic"), "{detail}");
     // Only the targeted check fails where the fault touches nothing else.
-    assert_eq!(failed(&check(Fault::NoResetNeeded)), [RESET_NEEDED]);
+    assert_eq!(
+        failed(&check(Fault::NoResetNeeded)),
+        [RESET_NEEDED, RESET_NEEDED_BEFORE_FIRST]
+    );
+    assert_eq!(
+        failed(&check(Fault::StepsBeforeReset)),
+        [RESET_NEEDED_BEFORE_FIRST]
+    );
     assert_eq!(failed(&check(Fault::NanReward)), [REWARD_FINITE]);
 }
 
@@ -239,7 +250,12 @@ impl Env for AcceptsAnything {
 #[test]
 fn a_box_action_of_the_wrong_length_must_be_refused() {
     let report = check_env(&mut AcceptsAnything, &CheckConfig::default());
-    assert_eq!(failed(&report), [INVALID_ACTION], "{report}");
+    // It also steps before any reset, which the last check catches.
+    assert_eq!(
+        failed(&report),
+        [INVALID_ACTION, RESET_NEEDED_BEFORE_FIRST],
+        "{report}"
+    );
     let detail = &report.get(INVALID_ACTION).expect("present").detail;
     assert!(
         detail.contains("[0.0,0.0,0.0]") && detail.contains("accepted"),

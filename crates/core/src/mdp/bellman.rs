@@ -61,15 +61,8 @@ pub(crate) fn check_values(mdp: &Mdp, v: &ArrayRef1<f64>) -> Result<(), PlanErro
 /// Writes Q(s, a) into `q[s·A + a]`.
 pub(crate) fn fill_q(mdp: &Mdp, v: &[f64], q: &mut [f64]) {
     let gamma = mdp.gamma();
-    let (row_start, next, prob, _) = mdp.csr();
     for (sa, (out, &r)) in q.iter_mut().zip(mdp.expected_rewards()).enumerate() {
-        let row = row_start[sa]..row_start[sa + 1];
-        let future: f64 = next[row.clone()]
-            .iter()
-            .zip(&prob[row])
-            .map(|(&n, &p)| p * v[n as usize])
-            .sum();
-        *out = r + gamma * future;
+        *out = r + gamma * mdp.expected_next_value(sa, v);
     }
 }
 
@@ -177,20 +170,14 @@ impl Kernel<'_> {
 fn stochastic_chunk(mdp: &Mdp, v: &[f64], out: &mut [f64], first: usize) -> f64 {
     let n_actions = mdp.n_actions();
     let gamma = mdp.gamma();
-    let (row_start, next, prob, _) = mdp.csr();
     let reward = mdp.expected_rewards();
     let mut residual = 0.0f64;
     for (i, o) in out.iter_mut().enumerate() {
         let s = first + i;
         let mut best = f64::NEG_INFINITY;
-        for sa in s * n_actions..(s + 1) * n_actions {
-            let row = row_start[sa]..row_start[sa + 1];
-            let future: f64 = next[row.clone()]
-                .iter()
-                .zip(&prob[row])
-                .map(|(&n, &p)| p * v[n as usize])
-                .sum();
-            let q = reward[sa] + gamma * future;
+        let rows = s * n_actions..(s + 1) * n_actions;
+        for (sa, &r) in rows.clone().zip(&reward[rows]) {
+            let q = r + gamma * mdp.expected_next_value(sa, v);
             best = if q > best { q } else { best };
         }
         residual = residual.max((best - v[s]).abs());

@@ -68,7 +68,8 @@ pub enum PlanError {
     /// A configuration field out of range.
     #[error("invalid configuration: {0}")]
     Config(String),
-    /// An iterative method hit its iteration cap.
+    /// A sweep-based method (value iteration, soft value iteration, iterative evaluation)
+    /// hit its iteration cap.
     #[error(
         "did not converge in {iterations} iterations: last sup-norm change {residual:e} is not below the tolerance {tolerance:e}"
     )]
@@ -79,6 +80,16 @@ pub enum PlanError {
         residual: f64,
         /// The tolerance asked for.
         tolerance: f64,
+    },
+    /// Policy iteration hit its iteration cap with states still switching action.
+    #[error(
+        "policy iteration did not converge in {iterations} iterations: {switched} states still switched action in the last improvement step"
+    )]
+    PolicyIterationNotConverged {
+        /// Evaluate–improve steps done.
+        iterations: usize,
+        /// States whose action changed in the last improvement step.
+        switched: usize,
     },
     /// With γ = 1, a policy under which some state never reaches a terminal state has no
     /// finite value: the system (I − P_π) V = r_π is singular.

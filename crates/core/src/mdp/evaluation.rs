@@ -41,7 +41,6 @@ pub fn evaluate_policy_iterative(
     let policy = PolicyRef::Table(policy);
     let reward = policy_rewards(mdp, policy);
     let (n_actions, gamma) = (mdp.n_actions(), mdp.gamma());
-    let (row_start, next, prob, _) = mdp.csr();
     let mut v = vec![0.0; mdp.n_states()];
     let mut out = vec![0.0; mdp.n_states()];
     let mut residual = f64::INFINITY;
@@ -50,14 +49,7 @@ pub fn evaluate_policy_iterative(
         for (s, o) in out.iter_mut().enumerate() {
             let mut future = 0.0;
             policy.for_each(s, |a, pa| {
-                let sa = s * n_actions + a;
-                let row = row_start[sa]..row_start[sa + 1];
-                let expect: f64 = next[row.clone()]
-                    .iter()
-                    .zip(&prob[row])
-                    .map(|(&n, &p)| p * v[n as usize])
-                    .sum();
-                future += pa * expect;
+                future += pa * mdp.expected_next_value(s * n_actions + a, &v);
             });
             *o = reward[s] + gamma * future;
             residual = residual.max((*o - v[s]).abs());

@@ -2,7 +2,8 @@
 //! environment that simulates a model by sampling it.
 //!
 //! - model: the sparse CSR [`Mdp`] and its [`MdpBuilder`].
-//! - policies: validation, deterministic / uniform / greedy / Boltzmann constructors.
+//! - policies: validation, deterministic / uniform / greedy / Boltzmann constructors, and
+//!   [`argmax_lowest`], the one lowest-index tie-break every greedy choice uses.
 //! - planning: [`q_values`], synchronous [`value_iteration`], Howard [`policy_iteration`],
 //!   [`soft_value_iteration`] (max-ent).
 //! - evaluation: exact sparse-LU [`evaluate_policy`] and [`evaluate_policy_iterative`].
@@ -29,8 +30,8 @@ pub use evaluation::{evaluate_actions, evaluate_policy, evaluate_policy_iterativ
 pub use model::{DENSE_LIMIT_BYTES, Mdp, MdpBuilder, MdpError, Transition};
 pub use occupancy::{expected_return, state_action_occupancy, state_occupancy};
 pub use policy::{
-    POLICY_SUM_TOLERANCE, boltzmann_policy, deterministic_policy, greedy_policy, uniform_policy,
-    validate_policy,
+    POLICY_SUM_TOLERANCE, argmax_lowest, boltzmann_policy, deterministic_policy, greedy_policy,
+    uniform_policy, validate_policy,
 };
 pub use policy_iteration::{IMPROVEMENT_MARGIN, PolicyIterationConfig, policy_iteration};
 pub use soft::{SoftSolution, soft_value_iteration};

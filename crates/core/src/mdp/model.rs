@@ -154,6 +154,9 @@ pub struct Mdp {
     reward: Vec<f64>,
     expected_reward: Vec<f64>,
     initial: Array1<f64>,
+    /// States with positive initial probability, in state order, and those probabilities.
+    initial_states: Vec<u32>,
+    initial_probs: Vec<f64>,
     terminal: Vec<bool>,
     gamma: f64,
     deterministic: bool,
@@ -185,6 +188,14 @@ impl Mdp {
     /// The initial-state distribution.
     pub fn initial(&self) -> &Array1<f64> {
         &self.initial
+    }
+
+    /// The sparse support of the initial distribution: the states with positive probability,
+    /// in increasing order, and their probabilities. Sampling from it costs O(support), not
+    /// O(S), and a cumulative walk over it picks the same state as one over [`Mdp::initial`]
+    /// (zero entries never match).
+    pub fn initial_support(&self) -> (&[u32], &[f64]) {
+        (&self.initial_states, &self.initial_probs)
     }
 
     /// Which states are terminal (absorbing, zero reward).
@@ -222,6 +233,21 @@ impl Mdp {
     /// The raw CSR arrays `(row_start, next, prob, reward)`, row `s·A + a`, for hot loops.
     pub fn csr(&self) -> (&[usize], &[u32], &[f64], &[f64]) {
         (&self.row_start, &self.next, &self.prob, &self.reward)
+    }
+
+    /// Σ_{s′} P(s′|s,a) V(s′) over row `sa = s·A + a` (the indexing of
+    /// [`Mdp::expected_rewards`]): the expectation every Bellman backup needs.
+    ///
+    /// # Panics
+    /// When `sa` is out of range or `v` is shorter than the number of states.
+    #[inline]
+    pub fn expected_next_value(&self, sa: usize, v: &[f64]) -> f64 {
+        let row = self.row_start[sa]..self.row_start[sa + 1];
+        self.next[row.clone()]
+            .iter()
+            .zip(&self.prob[row])
+            .map(|(&n, &p)| p * v[n as usize])
+            .sum()
     }
 
     /// Σ_{s′} P(s′|s,a) R(s,a,s′), indexed `s·A + a`.
@@ -424,6 +450,12 @@ impl MdpBuilder {
         }
         check_gamma(self.gamma)?;
         let initial = self.validated_initial()?;
+        let (initial_states, initial_probs) = initial
+            .iter()
+            .enumerate()
+            .filter(|&(_, &p)| p > 0.0)
+            .map(|(s, &p)| (s as u32, p))
+            .unzip();
 
         let mut row_start = Vec::with_capacity(n_states * n_actions + 1);
         let (mut next, mut prob, mut reward) = (Vec::new(), Vec::new(), Vec::new());
@@ -460,6 +492,8 @@ impl MdpBuilder {
             reward,
             expected_reward,
             initial,
+            initial_states,
+            initial_probs,
             terminal: self.terminal.clone(),
             gamma: self.gamma,
             deterministic,
@@ -643,5 +677,30 @@ mod tests {
         let m = b.build().expect("valid");
         assert_eq!(m.successors(0, 0).len(), 1);
         assert_eq!(m.expected_reward(0, 0), 1.0);
+    }
+
+    #[test]
+    fn initial_support_lists_positive_states_in_order() {
+        let mut b = chain();
+        b.initial(vec![0.25, 0.0, 0.75]);
+        let m = b.build().expect("valid");
+        assert_eq!(m.initial_support(), (&[0u32, 2][..], &[0.25, 0.75][..]));
+        let m = chain().build().expect("valid chain");
+        assert_eq!(m.initial_support(), (&[0u32][..], &[1.0][..]));
+    }
+
+    #[test]
+    fn expected_next_value_weights_successors() {
+        let mut b = MdpBuilder::new(3, 2);
+        b.transition(0, 0, 1, 0.25, 0.0)
+            .transition(0, 0, 2, 0.75, 0.0)
+            .transition(0, 1, 0, 1.0, 0.0);
+        b.terminal(1).terminal(2);
+        let m = b.build().expect("valid");
+        let v = [1.0, 4.0, 8.0];
+        assert_eq!(m.expected_next_value(0, &v), 0.25 * 4.0 + 0.75 * 8.0);
+        assert_eq!(m.expected_next_value(1, &v), 1.0);
+        // Terminal rows are "stay": row (2, 1) = 2·2 + 1 = 5 reads V(2).
+        assert_eq!(m.expected_next_value(5, &v), 8.0);
     }
 }

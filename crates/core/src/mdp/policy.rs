@@ -9,7 +9,7 @@
 //! subtracts the row maximum before exponentiating: Q/τ can be ±1e300 for small τ, and
 //! `exp` of that would overflow to inf, then inf/inf = NaN.
 
-use ndarray::{Array2, ArrayRef1, ArrayRef2};
+use ndarray::{Array2, ArrayRef2};
 
 use super::PlanError;
 
@@ -83,7 +83,7 @@ pub fn greedy_policy(q: &ArrayRef2<f64>) -> Result<Vec<usize>, PlanError> {
     check_q(q)?;
     Ok(q.rows()
         .into_iter()
-        .map(|row| greedy_action(&row))
+        .map(|row| argmax_lowest(row.iter()))
         .collect())
 }
 
@@ -107,25 +107,17 @@ pub fn boltzmann_policy(q: &ArrayRef2<f64>, temperature: f64) -> Result<Array2<f
     Ok(policy)
 }
 
-/// Lowest index of the row maximum; the row is non-empty and finite.
-pub(crate) fn greedy_action(row: &ArrayRef1<f64>) -> usize {
+/// The index of the largest value, the lowest such index on exact ties: the one greedy
+/// tie-break of the crate, shared by planners, policies and learners.
+///
+/// Takes anything that iterates `&f64` (a slice, `row.iter()` of an ndarray view). Returns 0
+/// for an empty row or one with nothing above −∞; a NaN entry never wins.
+#[inline]
+pub fn argmax_lowest<'a>(row: impl IntoIterator<Item = &'a f64>) -> usize {
     let mut best = 0;
     let mut best_value = f64::NEG_INFINITY;
-    for (a, &v) in row.iter().enumerate() {
+    for (a, &v) in row.into_iter().enumerate() {
         // Strictly greater: an equal value later in the row never displaces the earlier one.
-        if v > best_value {
-            best = a;
-            best_value = v;
-        }
-    }
-    best
-}
-
-/// Same as [`greedy_action`] on a contiguous row, for hot loops.
-pub(crate) fn greedy_slice(row: &[f64]) -> usize {
-    let mut best = 0;
-    let mut best_value = f64::NEG_INFINITY;
-    for (a, &v) in row.iter().enumerate() {
         if v > best_value {
             best = a;
             best_value = v;
@@ -240,6 +232,18 @@ mod tests {
             })
         ));
         Ok(())
+    }
+
+    #[test]
+    fn argmax_lowest_prefers_the_first_maximum() {
+        assert_eq!(argmax_lowest(&[1.0, 3.0, 3.0]), 1);
+        assert_eq!(argmax_lowest(&[-2.0, -1.0, -1.0, -5.0]), 1);
+        assert_eq!(argmax_lowest(&[f64::NEG_INFINITY, -1e308]), 1);
+        assert_eq!(argmax_lowest(&[f64::NAN, 0.0]), 1);
+        assert_eq!(argmax_lowest(&[] as &[f64]), 0);
+        let q = array![[0.0, 2.0], [5.0, 5.0]];
+        assert_eq!(argmax_lowest(q.row(0).iter()), 1);
+        assert_eq!(argmax_lowest(q.row(1).iter()), 0);
     }
 
     #[test]

@@ -3,8 +3,11 @@
 //!
 //! - Evaluation is the exact sparse solve of [`super::evaluation`], so each step is one LU.
 //! - Improvement keeps the current action unless the greedy one (exact ties to the lowest
-//!   index) is better by more than [`IMPROVEMENT_MARGIN`]. Without the margin, two actions
-//!   whose Q values differ only by solver round-off could swap back and forth forever.
+//!   index) is better by more than [`IMPROVEMENT_MARGIN`]·(1 + |Q_current|). Without the
+//!   margin, two actions whose Q values differ only by solver round-off could swap back and
+//!   forth forever. The margin is relative because round-off is: with |Q| ~ 1e6 one ulp is
+//!   ~1e-10, and an absolute 1e-12 let tied actions of a slippery grid with −1e4 rewards swap
+//!   on every step.
 //! - Start: with γ < 1, the greedy policy for immediate expected reward. With γ = 1 that
 //!   policy may never terminate (its evaluation is singular), so the start is instead a
 //!   policy that makes progress towards a terminal state from every state: each state takes
@@ -23,17 +26,25 @@ use serde::{Deserialize, Serialize};
 use super::bellman::fill_q;
 use super::evaluation::exact;
 use super::linear::PolicyRef;
-use super::policy::greedy_slice;
+use super::policy::argmax_lowest;
 use super::{Mdp, PlanError, Solution};
 
-/// An action must beat the current one by more than this to replace it.
+/// Relative improvement margin: an action with value `q_new` replaces the current one, of
+/// value `q_old`, only when `q_new > q_old + IMPROVEMENT_MARGIN · (1 + |q_old|)`.
 pub const IMPROVEMENT_MARGIN: f64 = 1e-12;
+
+/// Whether `candidate` beats `current` by more than the relative margin.
+#[inline]
+fn improves(candidate: f64, current: f64) -> bool {
+    candidate > current + IMPROVEMENT_MARGIN * (1.0 + current.abs())
+}
 
 /// Settings of [`policy_iteration`].
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct PolicyIterationConfig {
-    /// Give up (with [`PlanError::NotConverged`]) after this many evaluate–improve steps.
+    /// Give up (with [`PlanError::PolicyIterationNotConverged`]) after this many
+    /// evaluate–improve steps.
     pub max_iterations: usize,
 }
 
@@ -50,8 +61,8 @@ impl Default for PolicyIterationConfig {
 /// `iterations` counts evaluate–improve steps, the last being the one that changed nothing.
 /// Fails with [`PlanError::NonTerminating`] when γ = 1 and a policy cannot (or, for a model
 /// breaking the shortest-path assumption, stops being able to) reach a terminal state, and
-/// with [`PlanError::NotConverged`] after `config.max_iterations` steps, its `residual` then
-/// being the number of states that still switched.
+/// with [`PlanError::PolicyIterationNotConverged`] after `config.max_iterations` steps,
+/// naming how many states still switched.
 pub fn policy_iteration(mdp: &Mdp, config: &PolicyIterationConfig) -> Result<Solution, PlanError> {
     if config.max_iterations == 0 {
         return Err(PlanError::Config(
@@ -64,7 +75,7 @@ pub fn policy_iteration(mdp: &Mdp, config: &PolicyIterationConfig) -> Result<Sol
         progress_policy(mdp)?
     } else {
         q.copy_from_slice(mdp.expected_rewards());
-        q.chunks_exact(n_actions).map(greedy_slice).collect()
+        q.chunks_exact(n_actions).map(argmax_lowest).collect()
     };
     let mut switched = 0;
     for iteration in 1..=config.max_iterations {
@@ -72,8 +83,8 @@ pub fn policy_iteration(mdp: &Mdp, config: &PolicyIterationConfig) -> Result<Sol
         fill_q(mdp, &v, &mut q);
         switched = 0;
         for (current, row) in actions.iter_mut().zip(q.chunks_exact(n_actions)) {
-            let best = greedy_slice(row);
-            if row[best] > row[*current] + IMPROVEMENT_MARGIN {
+            let best = argmax_lowest(row);
+            if improves(row[best], row[*current]) {
                 *current = best;
                 switched += 1;
             }
@@ -89,10 +100,9 @@ pub fn policy_iteration(mdp: &Mdp, config: &PolicyIterationConfig) -> Result<Sol
             });
         }
     }
-    Err(PlanError::NotConverged {
+    Err(PlanError::PolicyIterationNotConverged {
         iterations: config.max_iterations,
-        residual: switched as f64,
-        tolerance: 0.0,
+        switched,
     })
 }
 
@@ -136,7 +146,7 @@ mod tests {
     use ndarray::array;
     use proptest::prelude::*;
 
-    use super::super::test_mdps::{chain, grid, random_mdp};
+    use super::super::test_mdps::{chain, grid, random_mdp, slippery_grid};
     use super::super::{MdpBuilder, ValueIterationConfig, value_iteration};
     use super::*;
 
@@ -218,6 +228,76 @@ mod tests {
             .map_err(|e| TestCaseError::fail(e.to_string()))?;
         prop_assert_eq!(pi.policy, vec![0, 0, 0]);
         Ok(())
+    }
+
+    #[test]
+    fn large_rewards_with_ties_terminate_and_agree_with_vi() -> Result<(), PlanError> {
+        // −1e4 per step: |Q| reaches ~1e5–1e6, where one ulp is ~1e-11–1e-10. Mirror-image
+        // states of the square slippery grid tie exactly (right/down on the diagonal), but
+        // the LU solve gives them values that differ by round-off; with an absolute margin of
+        // 1e-12 all three models below cycled until the cap (measured), with the relative
+        // margin they stop in under 20 steps.
+        for (w, slip, gamma) in [(10, 0.1, 0.99), (10, 0.1, 0.9), (10, 1.0 / 3.0, 1.0)] {
+            let mdp = slippery_grid(w, slip, gamma, -1e4);
+            let config = PolicyIterationConfig {
+                max_iterations: 200,
+            };
+            let pi = policy_iteration(&mdp, &config)?;
+            assert!(pi.iterations < 50, "{} steps", pi.iterations);
+            let vi_config = ValueIterationConfig {
+                tolerance: 1e-7,
+                ..Default::default()
+            };
+            let vi = value_iteration(&mdp, &vi_config)?;
+            let case = format!("w = {w}, slip = {slip}, γ = {gamma}");
+            assert!(vi.values[0] < -5e4, "{case}: magnitudes are large");
+            for s in 0..w * w {
+                let (a, b) = (vi.values[s], pi.values[s]);
+                assert!(
+                    (a - b).abs() <= 1e-9 * (1.0 + a.abs()),
+                    "{case}, state {s}: VI {a} PI {b}"
+                );
+                // Whichever tied action PI kept, it is optimal for VI's Q.
+                let row = vi.q.row(s);
+                let best = row[vi.policy[s]];
+                assert!(
+                    best - row[pi.policy[s]] <= 1e-9 * (1.0 + best.abs()),
+                    "{case}, state {s}"
+                );
+            }
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn improvement_margin_is_relative() {
+        // One ulp of 1e6 (~1.2e-10) is round-off there, not an improvement...
+        let q: f64 = -1e6;
+        assert!(!improves(q + 2.0 * q.abs() * f64::EPSILON, q));
+        // ...but a clear gap is, and near 0 the margin is about 1e-12.
+        assert!(improves(q + 1e-3, q));
+        assert!(improves(2e-12, 0.0));
+        assert!(!improves(0.5e-12, 0.0));
+        assert!(!improves(q, q));
+    }
+
+    #[test]
+    fn iteration_cap_is_its_own_error() {
+        // The chain needs two steps (one switch, then a stable check); one is not enough.
+        let config = PolicyIterationConfig { max_iterations: 1 };
+        let err = policy_iteration(&chain(), &config).expect_err("one step cannot confirm");
+        assert_eq!(
+            err,
+            PlanError::PolicyIterationNotConverged {
+                iterations: 1,
+                switched: 1
+            }
+        );
+        assert!(err.to_string().contains("1 states still switched"));
+        assert!(matches!(
+            policy_iteration(&chain(), &PolicyIterationConfig { max_iterations: 0 }),
+            Err(PlanError::Config(_))
+        ));
     }
 
     proptest! {

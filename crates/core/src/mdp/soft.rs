@@ -80,7 +80,6 @@ pub fn soft_value_iteration(
 /// One synchronous soft backup; returns the sup-norm change.
 fn soft_sweep(mdp: &Mdp, tau: f64, v: &[f64], out: &mut [f64], q_row: &mut [f64]) -> f64 {
     let (n_actions, gamma) = (mdp.n_actions(), mdp.gamma());
-    let (row_start, next, prob, _) = mdp.csr();
     let reward = mdp.expected_rewards();
     let mut residual = 0.0f64;
     for (s, o) in out.iter_mut().enumerate() {
@@ -92,13 +91,7 @@ fn soft_sweep(mdp: &Mdp, tau: f64, v: &[f64], out: &mut [f64], q_row: &mut [f64]
         let mut max = f64::NEG_INFINITY;
         for (a, q) in q_row.iter_mut().enumerate() {
             let sa = s * n_actions + a;
-            let row = row_start[sa]..row_start[sa + 1];
-            let future: f64 = next[row.clone()]
-                .iter()
-                .zip(&prob[row])
-                .map(|(&n, &p)| p * v[n as usize])
-                .sum();
-            *q = reward[sa] + gamma * future;
+            *q = reward[sa] + gamma * mdp.expected_next_value(sa, v);
             max = max.max(*q);
         }
         let sum: f64 = q_row.iter().map(|&q| ((q - max) / tau).exp()).sum();

@@ -47,6 +47,43 @@ pub(crate) fn grid(w: usize, h: usize, gamma: f64) -> Mdp {
     b.build().expect("the grid is a valid model")
 }
 
+/// A square `w`×`w` slippery grid: the chosen move (up/right/down/left, blocked moves stay
+/// put) happens with probability 1 − 2·`slip`, each perpendicular move with `slip`. Every step
+/// pays `reward`; the last cell is an absorbing goal; start in 0. The model is symmetric about
+/// the diagonal, so mirror states have equal values and diagonal states tie right/down.
+pub(crate) fn slippery_grid(w: usize, slip: f64, gamma: f64, reward: f64) -> Mdp {
+    let mut b = MdpBuilder::new(w * w, 4).gamma(gamma);
+    let goal = w * w - 1;
+    for y in 0..w {
+        for x in 0..w {
+            let s = y * w + x;
+            if s == goal {
+                continue;
+            }
+            let target = |d: usize| {
+                let (nx, ny) = match d {
+                    0 => (x, y.saturating_sub(1)),
+                    1 => ((x + 1).min(w - 1), y),
+                    2 => (x, (y + 1).min(w - 1)),
+                    _ => (x.saturating_sub(1), y),
+                };
+                ny * w + nx
+            };
+            for a in 0..4 {
+                for (d, p) in [
+                    (a, 1.0 - 2.0 * slip),
+                    ((a + 1) % 4, slip),
+                    ((a + 3) % 4, slip),
+                ] {
+                    b.transition(s, a, target(d), p, reward);
+                }
+            }
+        }
+    }
+    b.terminal(goal).initial_state(0);
+    b.build().expect("the slippery grid is a valid model")
+}
+
 /// A seeded random model: up to 3 successors per row (1 when `deterministic`), rewards in
 /// [−1, 1], the last state terminal (when there are two or more), a random start distribution.
 pub(crate) fn random_mdp(

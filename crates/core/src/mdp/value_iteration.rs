@@ -14,7 +14,7 @@ use ndarray::{Array1, Array2};
 use serde::{Deserialize, Serialize};
 
 use super::bellman::{fill_q, optimal_sweep};
-use super::policy::greedy_slice;
+use super::policy::argmax_lowest;
 use super::{Mdp, PlanError};
 
 /// Stopping rule shared by value iteration, soft value iteration and iterative evaluation.
@@ -100,7 +100,7 @@ pub(crate) fn solution_from_values(
     let n_actions = mdp.n_actions();
     let mut q = vec![0.0; mdp.n_states() * n_actions];
     fill_q(mdp, &v, &mut q);
-    let policy = q.chunks_exact(n_actions).map(greedy_slice).collect();
+    let policy = q.chunks_exact(n_actions).map(argmax_lowest).collect();
     let q = Array2::from_shape_vec((mdp.n_states(), n_actions), q)
         .map_err(|e| PlanError::Solver(e.to_string()))?;
     Ok(Solution {

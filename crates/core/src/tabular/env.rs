@@ -6,9 +6,11 @@
 //! `TabularEnv` and implement [`Tabular`] by delegation.
 //!
 //! Sampling uses one uniform `f64` per draw and walks the cumulative probabilities of the CSR
-//! row, so one seed gives one trajectory on every platform. Episodes end with `terminated`
-//! when a terminal state is entered; `truncated` is always false here because time limits are
-//! the `TimeLimit` wrapper's job.
+//! row, so one seed gives one trajectory on every platform; initial states are drawn the same
+//! way from the model's sparse initial support, so a reset costs O(support), not O(S).
+//! Episodes end with `terminated` when a step enters a terminal state, or steps from one
+//! placed by `set_state` (its absorbing row: stay, reward 0); `truncated` is always false here
+//! because time limits are the `TimeLimit` wrapper's job.
 
 use std::sync::Arc;
 
@@ -35,7 +37,7 @@ pub struct TabularEnv {
     rng: EnvRng,
     /// `None` until the first reset (or `set_state`).
     state: Option<usize>,
-    /// True before the first reset and after entering a terminal state.
+    /// True before the first reset and after a step enters a terminal state.
     needs_reset: bool,
 }
 
@@ -114,7 +116,10 @@ impl Env for TabularEnv {
     fn reset(&mut self, seed: Option<u64>) -> (usize, Info) {
         reseed(&mut self.rng, seed);
         let u: f64 = self.rng.random();
-        let s = pick_cumulative(self.mdp.initial().iter().copied(), u);
+        // Walk the sparse support: the same state as a walk over all S entries (zeros never
+        // match), in O(support) instead of O(S).
+        let (states, probs) = self.mdp.initial_support();
+        let s = states[pick_cumulative(probs.iter().copied(), u)] as usize;
         self.state = Some(s);
         self.needs_reset = false;
         (s, Info::new())
@@ -155,8 +160,10 @@ impl Env for TabularEnv {
         self.state.map(|s| Value::Int(s as i64))
     }
 
-    /// Moves to state `state[0]`, which must be an integer in `0..S`. Moving into a terminal
-    /// state ends the episode (the next `step` needs a reset); any other state starts one.
+    /// Moves to state `state[0]`, which must be an integer in `0..S`, and starts (or
+    /// continues) an episode there, terminal or not. As in Gymnasium's toy-text envs after
+    /// `env.unwrapped.s = t`, a step from a terminal state follows its absorbing row: it
+    /// stays, pays 0 and reports `terminated`, after which a reset is needed.
     fn set_state(&mut self, state: &[f64]) -> Result<usize, EnvError> {
         let n = self.mdp.n_states();
         let invalid = |reason: String| EnvError::InvalidState {
@@ -180,7 +187,7 @@ impl Env for TabularEnv {
         }
         let s = x as usize;
         self.state = Some(s);
-        self.needs_reset = self.mdp.is_terminal(s);
+        self.needs_reset = false;
         Ok(s)
     }
 }
@@ -269,6 +276,30 @@ mod tests {
     }
 
     #[test]
+    fn reset_over_the_support_picks_what_the_dense_walk_picks() {
+        // Zeros between, before and after the support: for the same seeds, the state drawn
+        // equals the dense cumulative walk over `initial()` with the same uniform.
+        let mut b = MdpBuilder::new(6, 1);
+        for s in 0..6 {
+            b.transition(s, 0, s, 1.0, 0.0);
+        }
+        b.initial(vec![0.0, 0.3, 0.0, 0.0, 0.7, 0.0]);
+        let mdp = Arc::new(b.build().expect("valid"));
+        let mut env = TabularEnv::new(mdp.clone());
+        let mut seen = [0usize; 6];
+        for seed in 0..200u64 {
+            let mut rng = crate::rng::rng_from_seed(seed);
+            let u: f64 = rng.random();
+            let dense = pick_cumulative(mdp.initial().iter().copied(), u);
+            let (s, _) = env.reset(Some(seed));
+            assert_eq!(s, dense, "seed {seed}");
+            seen[s] += 1;
+        }
+        assert_eq!((seen[0], seen[2], seen[3], seen[5]), (0, 0, 0, 0));
+        assert!(seen[1] > 0 && seen[4] > 0);
+    }
+
+    #[test]
     fn step_before_reset_and_after_termination_needs_reset() {
         let mut env = TabularEnv::new(model());
         assert_eq!(env.step(&0), Err(EnvError::ResetNeeded));
@@ -329,8 +360,27 @@ mod tests {
                 "{bad:?} must be refused"
             );
         }
-        assert_eq!(env.set_state(&[3.0]), Ok(3));
-        assert_eq!(env.step(&0), Err(EnvError::ResetNeeded));
+    }
+
+    #[test]
+    fn step_from_a_set_terminal_state_follows_its_absorbing_row() {
+        let mut env = TabularEnv::new(model());
+        // Before any reset too: set_state alone starts an episode.
+        for reset_first in [false, true] {
+            if reset_first {
+                env.reset(Some(0));
+            }
+            assert_eq!(env.set_state(&[3.0]), Ok(3));
+            let step = env.step(&1).expect("a set state can be stepped from");
+            assert_eq!((step.obs, step.reward), (3, 0.0));
+            assert!(step.terminated && !step.truncated);
+            assert_eq!(env.state_index(), 3);
+            assert_eq!(env.step(&0), Err(EnvError::ResetNeeded));
+        }
+        // After a terminating step, set_state into a live state resumes without a reset.
+        assert_eq!(env.set_state(&[1.0]), Ok(1));
+        let step = env.step(&0).expect("valid");
+        assert_eq!((step.obs, step.reward, step.terminated), (0, 1.0, false));
     }
 
     #[test]

@@ -7,40 +7,22 @@ use ndarray::Array2;
 
 use super::*;
 use crate::env::{Env, EnvError, Step};
-use crate::mdp::{Mdp, MdpBuilder};
+use crate::mdp::{Mdp, MdpBuilder, ValueIterationConfig, argmax_lowest, value_iteration};
 use crate::metrics::MemorySink;
 use crate::space::{BoxSpace, DType, Space};
 use crate::value::Info;
 use crate::wrappers::TimeLimit;
 
-/// Q* by synchronous value iteration on the model, iterated to a fixed point.
+/// Q* from the library's value iteration on `mdp` discounted by `gamma`.
 fn q_star(mdp: &Mdp, gamma: f64) -> Array2<f64> {
-    let (n_s, n_a) = (mdp.n_states(), mdp.n_actions());
-    let mut q = Array2::zeros((n_s, n_a));
-    for _ in 0..10_000 {
-        let v: Vec<f64> = q
-            .rows()
-            .into_iter()
-            .map(|r| r.iter().copied().fold(f64::NEG_INFINITY, f64::max))
-            .collect();
-        let mut next = Array2::zeros((n_s, n_a));
-        for s in 0..n_s {
-            for a in 0..n_a {
-                next[[s, a]] = mdp
-                    .successors(s, a)
-                    .map(|t| t.prob * (t.reward + gamma * v[t.next]))
-                    .sum();
-            }
-        }
-        let delta = (&next - &q)
-            .iter()
-            .fold(0.0f64, |m, d: &f64| m.max(d.abs()));
-        q = next;
-        if delta < 1e-12 {
-            break;
-        }
-    }
-    q
+    let mdp = mdp.clone().with_gamma(gamma).expect("γ is in [0, 1]");
+    let config = ValueIterationConfig {
+        tolerance: 1e-12,
+        ..Default::default()
+    };
+    value_iteration(&mdp, &config)
+        .expect("value iteration converges on a discounted model")
+        .q
 }
 
 /// States 0..=4 in a line from 0; action 0 left (bumps at 0), action 1 right; each step pays
@@ -88,16 +70,6 @@ fn cliff() -> Arc<Mdp> {
     Arc::new(b.build().expect("the cliff is valid"))
 }
 
-fn argmax(row: ndarray::ArrayView1<'_, f64>) -> usize {
-    let mut best = 0;
-    for (a, v) in row.iter().enumerate() {
-        if *v > row[best] {
-            best = a;
-        }
-    }
-    best
-}
-
 #[test]
 fn q_learning_reaches_q_star_under_uniform_exploration() {
     let mdp = chain();
@@ -126,8 +98,13 @@ fn assert_optimal_on_cliff(run: &TabularRun, mdp: &Mdp, gamma: f64) {
     let want = q_star(mdp, gamma);
     // Up from the start, right along the top, down into the goal: unique argmaxes.
     for (s, a) in [(0, 0), (4, 1), (5, 1), (6, 1), (7, 2)] {
-        assert_eq!(argmax(want.row(s)), a, "Q* greedy at {s}");
-        assert_eq!(argmax(run.q.row(s)), a, "learned greedy at {s}: {}", run.q);
+        assert_eq!(argmax_lowest(want.row(s).iter()), a, "Q* greedy at {s}");
+        assert_eq!(
+            argmax_lowest(run.q.row(s).iter()),
+            a,
+            "learned greedy at {s}: {}",
+            run.q
+        );
     }
     assert_eq!(run.episode_lengths.last(), Some(&5));
 }

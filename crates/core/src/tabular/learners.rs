@@ -20,6 +20,7 @@ use ndarray::Array2;
 use rand::Rng;
 
 use crate::env::{Env, EnvError};
+use crate::mdp::argmax_lowest;
 use crate::metrics::MetricSink;
 use crate::rng::{EnvRng, rng_from_seed};
 use crate::space::Space;
@@ -78,15 +79,7 @@ impl TabularRun {
         self.q
             .rows()
             .into_iter()
-            .map(|row| {
-                let mut best = 0;
-                for (a, v) in row.iter().enumerate() {
-                    if *v > row[best] {
-                        best = a;
-                    }
-                }
-                best
-            })
+            .map(|row| argmax_lowest(row.iter()))
             .collect()
     }
 }

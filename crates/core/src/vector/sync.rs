@@ -4,54 +4,11 @@ use crate::env::Env;
 use crate::space::Space;
 use crate::value::Info;
 
-use super::{
-    AutoresetMode, VecStep, VectorEnv, VectorError, check_envs, collect, step_one, sub_seed,
-    validate_actions,
-};
+use super::vectorized::{Sequential, Vectorized, collect};
+use super::{AutoresetMode, VecStep, VectorEnv, VectorError, step_one, sub_seed};
 
 /// `n` envs stepped in a loop.
-#[derive(Debug, Clone)]
-pub struct SyncVectorEnv<E> {
-    envs: Vec<E>,
-    pending_reset: Vec<bool>,
-    mode: AutoresetMode,
-}
-
-impl<E: Env> SyncVectorEnv<E> {
-    /// A vector of `envs` (at least one, all with the same spaces).
-    pub fn new(envs: Vec<E>, mode: AutoresetMode) -> Result<Self, VectorError> {
-        check_envs(&envs)?;
-        Ok(SyncVectorEnv {
-            pending_reset: vec![false; envs.len()],
-            envs,
-            mode,
-        })
-    }
-
-    /// A vector of `n` envs built by `make(i)`.
-    pub fn from_fn(
-        n: usize,
-        mode: AutoresetMode,
-        make: impl FnMut(usize) -> E,
-    ) -> Result<Self, VectorError> {
-        Self::new((0..n).map(make).collect(), mode)
-    }
-
-    /// The envs.
-    pub fn envs(&self) -> &[E] {
-        &self.envs
-    }
-
-    /// The envs, mutably (stepping one directly bypasses the autoreset bookkeeping).
-    pub fn envs_mut(&mut self) -> &mut [E] {
-        &mut self.envs
-    }
-
-    /// Unwraps the envs.
-    pub fn into_envs(self) -> Vec<E> {
-        self.envs
-    }
-}
+pub type SyncVectorEnv<E> = Vectorized<E, Sequential>;
 
 impl<E: Env> VectorEnv for SyncVectorEnv<E> {
     type Obs = E::Obs;
@@ -62,11 +19,11 @@ impl<E: Env> VectorEnv for SyncVectorEnv<E> {
     }
 
     fn single_observation_space(&self) -> Space {
-        self.envs[0].observation_space()
+        self.first_observation_space()
     }
 
     fn single_action_space(&self) -> Space {
-        self.envs[0].action_space()
+        self.first_action_space()
     }
 
     fn autoreset_mode(&self) -> AutoresetMode {
@@ -83,7 +40,7 @@ impl<E: Env> VectorEnv for SyncVectorEnv<E> {
     }
 
     fn step(&mut self, actions: &[E::Act]) -> Result<VecStep<E::Obs>, VectorError> {
-        validate_actions(&self.envs, &self.pending_reset, self.mode, actions)?;
+        self.validate_actions(actions)?;
         let mode = self.mode;
         let results = self
             .envs

@@ -302,3 +302,49 @@ fn errors_are_typed_and_name_the_env() -> Result<(), VectorError> {
     ));
     Ok(())
 }
+
+/// Env 1 and env 3 were stepped to their end behind the vector's back, so their next `step`
+/// fails; envs 0 and 2 are fine.
+fn broken_in_the_middle<S>(v: &mut Vectorized<Counter, S>) -> Result<(), VectorError>
+where
+    Vectorized<Counter, S>: VectorEnv,
+{
+    v.reset(Some(0));
+    for i in [1, 3] {
+        let env = &mut v.envs_mut()[i];
+        env.step(&vec![0.0])
+            .map_err(|source| VectorError::Env { index: i, source })?;
+    }
+    Ok(())
+}
+
+#[test]
+fn an_env_error_steps_every_env_in_both_schedules() -> Result<(), VectorError> {
+    // Counter::new(1) ends after one step.
+    let make = |_| Counter::new(1);
+    let actions = vec![vec![0.0]; 4];
+    let mut sync = SyncVectorEnv::from_fn(4, AutoresetMode::NextStep, make)?;
+    let mut par = ParallelVectorEnv::from_fn(4, AutoresetMode::NextStep, make)?;
+    broken_in_the_middle(&mut sync)?;
+    broken_in_the_middle(&mut par)?;
+    let (a, b) = (sync.step(&actions), par.step(&actions));
+    // The lowest failing index is reported, by both.
+    assert_eq!(
+        a,
+        Err(VectorError::Env {
+            index: 1,
+            source: EnvError::ResetNeeded
+        })
+    );
+    assert_eq!(a, b);
+    // Every env was stepped, also env 2 after env 1 failed: all now sit at 1.
+    let states = |envs: &[Counter]| envs.iter().map(Env::state).collect::<Vec<_>>();
+    let stepped = vec![Some(Value::Int(1)); 4];
+    assert_eq!(states(sync.envs()), stepped);
+    assert_eq!(states(par.envs()), stepped);
+    // A reset brings both back to a state the caller knows, and they agree again.
+    sync.reset(Some(5));
+    par.reset(Some(5));
+    assert_eq!(sync.step(&actions)?, par.step(&actions)?);
+    Ok(())
+}

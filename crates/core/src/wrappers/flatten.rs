@@ -7,6 +7,11 @@
 //! `Space::flatten` refuses values outside the space; a physical observation may stray past a
 //! box bound by rounding, so the wrapper flattens against a copy of the space with its box
 //! bounds removed, which checks only the structure.
+//!
+//! An observation of the wrong structure (a discrete value where a box belongs, a missing dict
+//! key) is the inner env breaking its own observation space. It is never papered over: `step`
+//! and `set_state` return [`EnvError::InvalidState`] naming the observation and the space, and
+//! `reset`, which has no error to return, panics with the same message.
 
 use crate::env::{Env, EnvError, Step};
 use crate::space::{BoxSpace, Space};
@@ -21,7 +26,6 @@ pub struct FlattenObservation<E> {
     /// The inner space with every box unbounded: the structure `flatten` checks against.
     structure: Space,
     flat_space: Space,
-    flat_dim: usize,
 }
 
 fn unbounded(space: &Space) -> Space {
@@ -50,21 +54,28 @@ impl<E: Env> FlattenObservation<E> {
             space: space.to_string(),
         };
         let flat_space = space.flatten_space().ok_or_else(no_flat)?;
-        let flat_dim = space.flat_dim().ok_or_else(no_flat)?;
         Ok(FlattenObservation {
             structure: unbounded(&space),
             env,
             flat_space,
-            flat_dim,
         })
     }
 
-    /// Flattens one inner observation. A value of the wrong kind (an env bug that
-    /// `check_env` reports) flattens to zeros, since `reset` has no error to return.
-    pub fn flatten(&self, obs: &E::Obs) -> Vec<f32> {
+    /// Flattens one inner observation, or fails with [`EnvError::InvalidState`] when it does
+    /// not have the structure of the inner observation space (an env bug that `check_env`
+    /// reports).
+    pub fn flatten(&self, obs: &E::Obs) -> Result<Vec<f32>, EnvError> {
+        let value = obs.to_value();
         self.structure
-            .flatten(&obs.to_value())
-            .unwrap_or_else(|| vec![0.0; self.flat_dim])
+            .flatten(&value)
+            .ok_or_else(|| EnvError::InvalidState {
+                state: format!("{value:?}"),
+                reason: format!(
+                    "FlattenObservation: the inner env returned an observation outside its own \
+                     observation space {}",
+                    self.structure
+                ),
+            })
     }
 
     /// The wrapped env.
@@ -95,14 +106,22 @@ impl<E: Env> Env for FlattenObservation<E> {
         self.env.action_space()
     }
 
+    /// # Panics
+    /// When the inner env's reset observation does not have the structure of the inner
+    /// observation space: the inner env broke its own contract, and `reset` has no error to
+    /// return (silently substituting zeros would corrupt the data instead).
     fn reset(&mut self, seed: Option<u64>) -> (Vec<f32>, Info) {
         let (obs, info) = self.env.reset(seed);
-        (self.flatten(&obs), info)
+        match self.flatten(&obs) {
+            Ok(flat) => (flat, info),
+            Err(e) => panic!("{e} (returned by reset)"),
+        }
     }
 
     fn step(&mut self, action: &E::Act) -> Result<Step<Vec<f32>>, EnvError> {
         let step = self.env.step(action)?;
-        Ok(step.map_obs(|o| self.flatten(&o)))
+        let flat = self.flatten(&step.obs)?;
+        Ok(step.map_obs(|_| flat))
     }
 
     fn validate_action(&self, action: &E::Act) -> Result<(), EnvError> {
@@ -115,7 +134,7 @@ impl<E: Env> Env for FlattenObservation<E> {
 
     fn set_state(&mut self, state: &[f64]) -> Result<Vec<f32>, EnvError> {
         let obs = self.env.set_state(state)?;
-        Ok(self.flatten(&obs))
+        self.flatten(&obs)
     }
 }
 
@@ -163,6 +182,76 @@ mod tests {
         counter.reset(Some(0));
         assert_eq!(counter.set_state(&[3.0])?, vec![3.0, -3.0]);
         Ok(())
+    }
+
+    /// An env that shows `obs` on reset and `bad` on every step, both claimed to lie in `space`.
+    #[derive(Debug, Clone)]
+    struct Liar {
+        space: Space,
+        obs: Value,
+        bad: Value,
+    }
+
+    impl Env for Liar {
+        type Obs = Value;
+        type Act = i64;
+
+        fn observation_space(&self) -> Space {
+            self.space.clone()
+        }
+
+        fn action_space(&self) -> Space {
+            Space::discrete(2)
+        }
+
+        fn reset(&mut self, _seed: Option<u64>) -> (Value, Info) {
+            (self.obs.clone(), Info::new())
+        }
+
+        fn step(&mut self, _action: &i64) -> Result<Step<Value>, EnvError> {
+            Ok(Step {
+                obs: self.bad.clone(),
+                reward: 0.0,
+                terminated: false,
+                truncated: false,
+                info: Info::new(),
+            })
+        }
+    }
+
+    fn liar() -> Liar {
+        Liar {
+            space: Space::Box(BoxSpace::uniform(&[2], 0.0, 1.0, DType::F32)),
+            obs: Value::F32(vec![0.5, 0.5]),
+            // A discrete value where a box of two belongs.
+            bad: Value::Int(1),
+        }
+    }
+
+    #[test]
+    fn a_step_observation_of_the_wrong_kind_is_an_error() {
+        let mut env = FlattenObservation::new(liar()).expect("flattenable");
+        assert_eq!(env.reset(Some(0)).0, vec![0.5, 0.5]);
+        let err = env.step(&0).err();
+        let Some(EnvError::InvalidState { state, reason }) = &err else {
+            panic!("expected InvalidState, got {err:?}");
+        };
+        assert!(state.contains("Int(1)"), "{state}");
+        assert!(
+            reason.contains("outside its own observation space"),
+            "{reason}"
+        );
+        // Not zeros, not anything: the step is refused, and the next one too.
+        assert!(env.step(&0).is_err());
+    }
+
+    #[test]
+    #[should_panic(expected = "outside its own observation space")]
+    fn a_reset_observation_of_the_wrong_kind_panics() {
+        let mut broken = liar();
+        broken.obs = Value::Text("oops".into());
+        let mut env = FlattenObservation::new(broken).expect("flattenable");
+        env.reset(None);
     }
 
     #[test]

@@ -10,6 +10,10 @@
 //!
 //! Statistics updates can be frozen (`set_update_running_mean(false)`) for evaluation, and the
 //! statistics are readable and replaceable so that a trained agent's can be carried over.
+//!
+//! Both sit on every step of a training loop, so neither allocates there: each sample is merged
+//! into [`RunningMeanStd`] in place, and observations are normalised inside the inner env's
+//! own vector, which is then returned.
 
 use crate::env::{Env, EnvError, Step};
 use crate::space::{BoxSpace, DType, Space};
@@ -29,6 +33,30 @@ fn check_epsilon(wrapper: &'static str, epsilon: f64) -> Result<(), WrapperError
             name: "epsilon",
             value: epsilon.to_string(),
             reason: "must be positive and finite",
+        })
+    }
+}
+
+/// Statistics handed in from outside must track vectors of the wrapper's dimension: the
+/// per-step updates rely on it (and would panic otherwise).
+fn check_dim(
+    wrapper: &'static str,
+    name: &'static str,
+    rms: &RunningMeanStd,
+    dim: usize,
+) -> Result<(), WrapperError> {
+    if rms.dim() == dim {
+        Ok(())
+    } else {
+        Err(WrapperError::InvalidParameter {
+            wrapper,
+            name,
+            value: format!("statistics of dimension {}", rms.dim()),
+            reason: if dim == 1 {
+                "must have dimension 1"
+            } else {
+                "must have the observation's dimension"
+            },
         })
     }
 }
@@ -71,9 +99,12 @@ impl<E: Env<Obs = Vec<f32>>> NormalizeObservation<E> {
         &self.rms
     }
 
-    /// Replaces the statistics (e.g. with a trained agent's).
-    pub fn set_obs_rms(&mut self, rms: RunningMeanStd) {
+    /// Replaces the statistics (e.g. with a trained agent's); refuses statistics whose
+    /// dimension is not the observation's length.
+    pub fn set_obs_rms(&mut self, rms: RunningMeanStd) -> Result<(), WrapperError> {
+        check_dim("NormalizeObservation", "obs_rms", &rms, self.rms.dim())?;
         self.rms = rms;
+        Ok(())
     }
 
     /// Whether observations update the statistics.
@@ -101,16 +132,14 @@ impl<E: Env<Obs = Vec<f32>>> NormalizeObservation<E> {
         self.env
     }
 
-    fn normalize(&mut self, obs: Vec<f32>, update: bool) -> Vec<f32> {
-        let x: Vec<f64> = obs.iter().map(|v| f64::from(*v)).collect();
+    /// Normalises `obs` in place (after merging it into the statistics when `update`): the
+    /// returned vector is the inner env's, so a step allocates nothing here.
+    fn normalize(&mut self, mut obs: Vec<f32>, update: bool) -> Vec<f32> {
         if update {
-            self.rms.update_one(&x);
+            self.rms.update_one_f32(&obs);
         }
-        self.rms
-            .normalize(&x, self.epsilon)
-            .into_iter()
-            .map(|v| v as f32)
-            .collect()
+        self.rms.normalize_f32_in_place(&mut obs, self.epsilon);
+        obs
     }
 }
 
@@ -205,9 +234,11 @@ impl<E: Env> NormalizeReward<E> {
         &self.rms
     }
 
-    /// Replaces the return statistics.
-    pub fn set_return_rms(&mut self, rms: RunningMeanStd) {
+    /// Replaces the return statistics; refuses statistics whose dimension is not 1.
+    pub fn set_return_rms(&mut self, rms: RunningMeanStd) -> Result<(), WrapperError> {
+        check_dim("NormalizeReward", "return_rms", &rms, 1)?;
         self.rms = rms;
+        Ok(())
     }
 
     /// The current discounted-return accumulator `G`.
@@ -267,7 +298,7 @@ impl<E: Env> Env for NormalizeReward<E> {
         let not_terminal = if step.terminated { 0.0 } else { 1.0 };
         self.discounted_return = self.discounted_return * self.gamma * not_terminal + step.reward;
         if self.update {
-            self.rms.update_one(&[self.discounted_return]);
+            self.rms.update_scalar(self.discounted_return);
         }
         keep_task_reward(&mut step.info, step.reward);
         step.reward /= (self.rms.var()[0] + self.epsilon).sqrt();
@@ -391,6 +422,21 @@ mod tests {
         let o = env.set_state(&[2.0])?;
         assert_eq!(o, vec![want, -want]);
         assert!(close(env.obs_rms().count(), 3.0001));
+        Ok(())
+    }
+
+    #[test]
+    fn statistics_of_another_dimension_are_refused() -> Result<(), WrapperError> {
+        let mut obs = NormalizeObservation::new(Counter::new(10))?;
+        assert!(obs.set_obs_rms(RunningMeanStd::new(3)).is_err());
+        let mut trained = RunningMeanStd::new(2);
+        trained.update_one(&[4.0, -4.0]);
+        obs.set_obs_rms(trained.clone())?;
+        assert_eq!(obs.obs_rms(), &trained);
+        let mut reward = NormalizeReward::new(Counter::new(10));
+        assert!(reward.set_return_rms(RunningMeanStd::new(2)).is_err());
+        assert!(reward.set_return_rms(RunningMeanStd::new(0)).is_err());
+        reward.set_return_rms(RunningMeanStd::new(1))?;
         Ok(())
     }
 

@@ -84,12 +84,48 @@ impl RunningMeanStd {
         self.update_from_moments(&mean, &var, n);
     }
 
-    /// Merges one sample.
+    /// Merges one sample, in place and without allocating.
+    ///
+    /// Equal, bit for bit, to [`Self::update`] with the one-row batch `[x]`: Chan's update
+    /// with batch mean `x`, batch variance 0 and batch count 1, with the zero terms dropped.
     ///
     /// # Panics
     /// When `x.len()` differs from [`Self::dim`].
     pub fn update_one(&mut self, x: &[f64]) {
-        self.update(&[x]);
+        self.merge_sample(x.iter().copied());
+    }
+
+    /// [`Self::update_one`] for an `f32` sample, widened element by element as it is read.
+    ///
+    /// # Panics
+    /// When `x.len()` differs from [`Self::dim`].
+    pub fn update_one_f32(&mut self, x: &[f32]) {
+        self.merge_sample(x.iter().map(|v| f64::from(*v)));
+    }
+
+    /// [`Self::update_one`] for statistics of dimension 1.
+    ///
+    /// # Panics
+    /// When [`Self::dim`] is not 1.
+    pub fn update_scalar(&mut self, x: f64) {
+        self.merge_sample(std::iter::once(x));
+    }
+
+    /// Chan's update with a batch of one sample.
+    fn merge_sample(&mut self, x: impl ExactSizeIterator<Item = f64>) {
+        self.check_len(x.len());
+        // The same operations, in the same order, as `update_from_moments` with
+        // `batch_count = 1` and `batch_var = 0`: multiplying by 1 and adding 0 are exact, so
+        // dropping them changes no bit.
+        let count = self.count;
+        let total = count + 1.0;
+        for ((m, v), x) in self.mean.iter_mut().zip(&mut self.var).zip(x) {
+            let delta = x - *m;
+            let m2 = *v * count + delta * delta * count / total;
+            *m += delta / total;
+            *v = m2 / total;
+        }
+        self.count = total;
     }
 
     /// Merges a batch given by its mean, population variance and size (Chan's update).
@@ -114,11 +150,44 @@ impl RunningMeanStd {
     }
 
     /// `(x − mean) / sqrt(var + epsilon)`, element by element.
+    ///
+    /// # Panics
+    /// When `x.len()` differs from [`Self::dim`].
     pub fn normalize(&self, x: &[f64], epsilon: f64) -> Vec<f64> {
-        x.iter()
-            .zip(self.mean.iter().zip(&self.var))
-            .map(|(x, (m, v))| (x - m) / (v + epsilon).sqrt())
-            .collect()
+        let mut out = x.to_vec();
+        self.normalize_in_place(&mut out, epsilon);
+        out
+    }
+
+    /// [`Self::normalize`] written over `x`.
+    ///
+    /// # Panics
+    /// When `x.len()` differs from [`Self::dim`].
+    pub fn normalize_in_place(&self, x: &mut [f64], epsilon: f64) {
+        self.check_len(x.len());
+        for (x, (m, v)) in x.iter_mut().zip(self.mean.iter().zip(&self.var)) {
+            *x = (*x - m) / (v + epsilon).sqrt();
+        }
+    }
+
+    /// [`Self::normalize`] of an `f32` vector, computed in `f64` and rounded back, written
+    /// over `x`.
+    ///
+    /// # Panics
+    /// When `x.len()` differs from [`Self::dim`].
+    pub fn normalize_f32_in_place(&self, x: &mut [f32], epsilon: f64) {
+        self.check_len(x.len());
+        for (x, (m, v)) in x.iter_mut().zip(self.mean.iter().zip(&self.var)) {
+            *x = ((f64::from(*x) - m) / (v + epsilon).sqrt()) as f32;
+        }
+    }
+
+    fn check_len(&self, len: usize) {
+        assert_eq!(
+            len,
+            self.dim(),
+            "RunningMeanStd: sample of the wrong length"
+        );
     }
 }
 
@@ -149,7 +218,57 @@ mod tests {
         assert_eq!(exact.normalize(&[3.0, 10.0], 1.0), vec![0.0, 0.0]);
     }
 
+    #[test]
+    #[should_panic(expected = "wrong length")]
+    fn a_sample_of_the_wrong_length_panics() {
+        RunningMeanStd::new(2).update_one(&[1.0]);
+    }
+
     proptest! {
+        /// The allocation-free single-sample updates give the same bits as a one-row batch,
+        /// and the in-place normalisations the same bits as the allocating one.
+        #[test]
+        fn single_sample_paths_match_the_batch_path(
+            samples in prop::collection::vec(prop::collection::vec(-1e3f32..1e3, 3), 1..20),
+            epsilon in prop_oneof![Just(RunningMeanStd::DEFAULT_EPSILON), 0.0f64..2.0],
+        ) {
+            let mut batch = RunningMeanStd::with_epsilon(3, epsilon);
+            let mut one = batch.clone();
+            let mut one_f32 = batch.clone();
+            let mut scalar = RunningMeanStd::with_epsilon(1, epsilon);
+            let mut scalar_batch = scalar.clone();
+            for s in &samples {
+                let x: Vec<f64> = s.iter().map(|v| f64::from(*v)).collect();
+                batch.update(&[&x]);
+                one.update_one(&x);
+                one_f32.update_one_f32(s);
+                scalar.update_scalar(x[0]);
+                scalar_batch.update(&[[x[0]]]);
+                let bits = |r: &RunningMeanStd| {
+                    let v: Vec<u64> = r.mean().iter().chain(r.var()).map(|v| v.to_bits()).collect();
+                    (v, r.count().to_bits())
+                };
+                prop_assert_eq!(bits(&one), bits(&batch));
+                prop_assert_eq!(bits(&one_f32), bits(&batch));
+                prop_assert_eq!(bits(&scalar), bits(&scalar_batch));
+
+                // The formula as written before the in-place versions existed.
+                let want: Vec<f64> = x
+                    .iter()
+                    .zip(batch.mean().iter().zip(batch.var()))
+                    .map(|(x, (m, v))| (x - m) / (v + 1e-8).sqrt())
+                    .collect();
+                prop_assert_eq!(&batch.normalize(&x, 1e-8), &want);
+                let mut in_place = x.clone();
+                batch.normalize_in_place(&mut in_place, 1e-8);
+                prop_assert_eq!(&in_place, &want);
+                let mut obs = s.clone();
+                batch.normalize_f32_in_place(&mut obs, 1e-8);
+                let want_f32: Vec<f32> = want.iter().map(|v| *v as f32).collect();
+                prop_assert_eq!(obs, want_f32);
+            }
+        }
+
         /// Batch by batch, the running moments equal the two-pass moments of all the data,
         /// merged once with the prior pseudo-batch (mean 0, var 1, weight epsilon).
         #[test]
