@@ -190,11 +190,11 @@ impl<E: Env + Send + 'static> Env for Erased<E> {
     }
     fn reset(&mut self, seed: Option<u64>) -> (Value, Info) {
         let (obs, info) = self.0.reset(seed);
-        (obs.to_value(), info)
+        (obs.into_value(), info)
     }
     fn step(&mut self, action: &Value) -> Result<Step<Value>, EnvError> {
         let action = self.typed_action(action)?;
-        Ok(self.0.step(&action)?.map_obs(|o| o.to_value()))
+        Ok(self.0.step(&action)?.map_obs(|o| o.into_value()))
     }
     fn validate_action(&self, action: &Value) -> Result<(), EnvError> {
         self.0.validate_action(&self.typed_action(action)?)
@@ -203,6 +203,6 @@ impl<E: Env + Send + 'static> Env for Erased<E> {
         self.0.state()
     }
     fn set_state(&mut self, state: &[f64]) -> Result<Value, EnvError> {
-        Ok(self.0.set_state(state)?.to_value())
+        Ok(self.0.set_state(state)?.into_value())
     }
 }

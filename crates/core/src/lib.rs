@@ -16,10 +16,12 @@ pub mod rng;
 pub mod runlog;
 pub mod space;
 pub mod tabular;
+pub mod typed;
 pub mod value;
 pub mod vector;
 pub mod wrappers;
 
 pub use env::{BoxedEnv, Env, EnvError, Erased, Step};
 pub use space::{BoxSpace, DType, Space, SpaceSampler};
+pub use typed::Typed;
 pub use value::{Info, SpaceElem, Value, ValueTypeError};

@@ -126,6 +126,12 @@ pub struct ValueTypeError {
 pub trait SpaceElem: Clone + fmt::Debug + Send + 'static {
     /// The dynamic form.
     fn to_value(&self) -> Value;
+    /// The dynamic form, consuming `self`: the adapters between typed and [`Value`] envs
+    /// ([`crate::Erased`], [`crate::Typed`]) use it so that observation vectors move instead of
+    /// being copied once per step. Vector impls override it; scalars just convert.
+    fn into_value(self) -> Value {
+        self.to_value()
+    }
     /// The typed form; fails when the value has another kind.
     fn from_value(value: Value) -> Result<Self, ValueTypeError>;
 }
@@ -140,6 +146,9 @@ fn type_error<T>(expected: &'static str, got: &Value) -> Result<T, ValueTypeErro
 impl SpaceElem for Value {
     fn to_value(&self) -> Value {
         self.clone()
+    }
+    fn into_value(self) -> Value {
+        self
     }
     fn from_value(value: Value) -> Result<Self, ValueTypeError> {
         Ok(value)
@@ -174,6 +183,9 @@ impl SpaceElem for Vec<f32> {
     fn to_value(&self) -> Value {
         Value::F32(self.clone())
     }
+    fn into_value(self) -> Value {
+        Value::F32(self)
+    }
     fn from_value(value: Value) -> Result<Self, ValueTypeError> {
         match value {
             Value::F32(v) => Ok(v),
@@ -186,6 +198,9 @@ impl SpaceElem for Vec<f64> {
     fn to_value(&self) -> Value {
         Value::F64(self.clone())
     }
+    fn into_value(self) -> Value {
+        Value::F64(self)
+    }
     fn from_value(value: Value) -> Result<Self, ValueTypeError> {
         match value {
             Value::F64(v) => Ok(v),
@@ -197,6 +212,9 @@ impl SpaceElem for Vec<f64> {
 impl SpaceElem for Vec<i64> {
     fn to_value(&self) -> Value {
         Value::Ints(self.clone())
+    }
+    fn into_value(self) -> Value {
+        Value::Ints(self)
     }
     fn from_value(value: Value) -> Result<Self, ValueTypeError> {
         match value {
@@ -230,5 +248,16 @@ mod tests {
             err.map(|e| e.to_string()).as_deref(),
             Some("expected a float32 array, got 3")
         );
+    }
+
+    #[test]
+    fn into_value_agrees_with_to_value() {
+        assert_eq!(7usize.into_value(), Value::Int(7));
+        assert_eq!((-2i64).into_value(), Value::Int(-2));
+        assert_eq!(vec![0.5f32, -1.0].into_value(), Value::F32(vec![0.5, -1.0]));
+        assert_eq!(vec![0.25f64].into_value(), Value::F64(vec![0.25]));
+        assert_eq!(vec![3i64, 4].into_value(), Value::Ints(vec![3, 4]));
+        let text = Value::Text("go".into());
+        assert_eq!(text.clone().into_value(), text);
     }
 }

@@ -3,8 +3,9 @@
 //!
 //! [`SyncVectorEnv`] steps its envs in a loop; [`ParallelVectorEnv`] steps them on rayon's pool
 //! (`par_iter_mut`). Both are the one generic struct [`Vectorized`] with a schedule marker
-//! ([`Sequential`], [`Parallel`]): the per-env logic is in this file, the shared state,
-//! constructors and accessors in [`Vectorized`], and only the `reset` and `step` loops differ.
+//! ([`Sequential`], [`Parallel`]): the per-env logic is in this file; the shared state,
+//! constructors, accessors and the one [`VectorEnv`] impl are in [`Vectorized`]; only the loops
+//! over the envs (`reset` every env, `step` every env) differ, one file per schedule.
 //! Every env owns its RNG, so the two give identical results for identical seeds, errors
 //! included.
 //!
@@ -204,57 +205,39 @@ fn step_one<E: Env>(
     action: &E::Act,
     mode: AutoresetMode,
 ) -> Result<SubStep<E::Obs>, EnvError> {
-    match mode {
-        AutoresetMode::NextStep if *pending_reset => {
-            let (obs, info) = env.reset(None);
-            *pending_reset = false;
-            Ok(SubStep {
-                obs,
-                reward: 0.0,
-                terminated: false,
-                truncated: false,
-                info,
-                final_obs: None,
-                final_info: None,
-            })
-        }
-        AutoresetMode::NextStep => {
-            let s = env.step(action)?;
-            *pending_reset = s.done();
-            Ok(SubStep {
-                obs: s.obs,
-                reward: s.reward,
-                terminated: s.terminated,
-                truncated: s.truncated,
-                info: s.info,
-                final_obs: None,
-                final_info: None,
-            })
-        }
-        AutoresetMode::SameStep => {
-            let s = env.step(action)?;
-            if s.done() {
-                let (obs, info) = env.reset(None);
-                Ok(SubStep {
-                    obs,
-                    reward: s.reward,
-                    terminated: s.terminated,
-                    truncated: s.truncated,
-                    info,
-                    final_obs: Some(s.obs),
-                    final_info: Some(s.info),
-                })
-            } else {
-                Ok(SubStep {
-                    obs: s.obs,
-                    reward: s.reward,
-                    terminated: s.terminated,
-                    truncated: s.truncated,
-                    info: s.info,
-                    final_obs: None,
-                    final_info: None,
-                })
-            }
-        }
+    if mode == AutoresetMode::NextStep && *pending_reset {
+        let (obs, info) = env.reset(None);
+        *pending_reset = false;
+        return Ok(SubStep {
+            obs,
+            reward: 0.0,
+            terminated: false,
+            truncated: false,
+            info,
+            final_obs: None,
+            final_info: None,
+        });
     }
+    let s = env.step(action)?;
+    let done = s.done();
+    let mut sub = SubStep {
+        obs: s.obs,
+        reward: s.reward,
+        terminated: s.terminated,
+        truncated: s.truncated,
+        info: s.info,
+        final_obs: None,
+        final_info: None,
+    };
+    match mode {
+        AutoresetMode::NextStep => *pending_reset = done,
+        AutoresetMode::SameStep if done => {
+            // The reset observation and info take the step's place; the step's move to final_*.
+            let (obs, info) = env.reset(None);
+            sub.final_obs = Some(std::mem::replace(&mut sub.obs, obs));
+            sub.final_info = Some(std::mem::replace(&mut sub.info, info));
+        }
+        AutoresetMode::SameStep => {}
+    }
+    Ok(sub)
 }

@@ -17,16 +17,32 @@ fn act() -> Vec<Vec<f32>> {
     vec![vec![0.0], vec![0.0]]
 }
 
-/// (observations, rewards, terminated, truncated) of one step, for compact comparisons.
-type Row = (Vec<Vec<f32>>, Vec<f64>, Vec<bool>, Vec<bool>);
+/// Asserts a two-env step's observations, rewards and flags at once; `values` are the
+/// counters' values `v`, whose observations are `[v, -v]`.
+#[track_caller]
+fn assert_row(
+    s: &VecStep<Vec<f32>>,
+    values: [f32; 2],
+    rewards: [f64; 2],
+    terminated: [bool; 2],
+    truncated: [bool; 2],
+) {
+    let got = (&s.obs, &s.rewards, &s.terminated, &s.truncated);
+    let want = (
+        &values.map(obs).to_vec(),
+        &rewards.to_vec(),
+        &terminated.to_vec(),
+        &truncated.to_vec(),
+    );
+    assert_eq!(got, want, "(obs, rewards, terminated, truncated)");
+}
 
-fn row(s: &VecStep<Vec<f32>>) -> Row {
-    (
-        s.obs.clone(),
-        s.rewards.clone(),
-        s.terminated.clone(),
-        s.truncated.clone(),
-    )
+/// Resets `v` with seed 0 and steps it twice with zero actions: the second step is where the
+/// two-step episodes below end.
+fn second_step<V: VectorEnv<Act = Vec<f32>>>(v: &mut V) -> Result<VecStep<V::Obs>, VectorError> {
+    v.reset(Some(0));
+    v.step(&act())?;
+    v.step(&act())
 }
 
 #[test]
@@ -37,58 +53,18 @@ fn next_step_autoreset_sequence() -> Result<(), VectorError> {
     )?;
     assert_eq!(v.reset(Some(0)).0, vec![obs(0.0), obs(0.0)]);
     let s1 = v.step(&act())?;
-    assert_eq!(
-        row(&s1),
-        (
-            vec![obs(1.0), obs(1.0)],
-            vec![1.0, 1.0],
-            vec![false, false],
-            vec![false, false]
-        )
-    );
+    assert_row(&s1, [1.0, 1.0], [1.0, 1.0], [false, false], [false, false]);
     let s2 = v.step(&act())?;
-    assert_eq!(
-        row(&s2),
-        (
-            vec![obs(2.0), obs(2.0)],
-            vec![2.0, 2.0],
-            vec![true, false],
-            vec![false, false]
-        )
-    );
+    assert_row(&s2, [2.0, 2.0], [2.0, 2.0], [true, false], [false, false]);
     // Env 0 resets on this call: its (out-of-range) action is ignored, reward 0, flags false.
     let s3 = v.step(&[vec![5.0], vec![0.0]])?;
-    assert_eq!(
-        row(&s3),
-        (
-            vec![obs(0.0), obs(3.0)],
-            vec![0.0, 3.0],
-            vec![false, true],
-            vec![false, false]
-        )
-    );
+    assert_row(&s3, [0.0, 3.0], [0.0, 3.0], [false, true], [false, false]);
     assert!(s3.infos[0].is_empty(), "env 0 reports its reset info");
     assert_eq!(s3.infos[1].get("action"), Some(&Value::F32(vec![0.0])));
     let s4 = v.step(&act())?;
-    assert_eq!(
-        row(&s4),
-        (
-            vec![obs(1.0), obs(0.0)],
-            vec![1.0, 0.0],
-            vec![false, false],
-            vec![false, false]
-        )
-    );
+    assert_row(&s4, [1.0, 0.0], [1.0, 0.0], [false, false], [false, false]);
     let s5 = v.step(&act())?;
-    assert_eq!(
-        row(&s5),
-        (
-            vec![obs(2.0), obs(1.0)],
-            vec![2.0, 1.0],
-            vec![true, false],
-            vec![false, false]
-        )
-    );
+    assert_row(&s5, [2.0, 1.0], [2.0, 1.0], [true, false], [false, false]);
     for s in [&s1, &s2, &s3, &s4, &s5] {
         assert_eq!(s.final_obs, vec![None, None]);
         assert_eq!(s.final_info, vec![None, None]);
@@ -102,34 +78,16 @@ fn same_step_autoreset_sequence() -> Result<(), VectorError> {
         vec![Counter::new(2), Counter::new(3)],
         AutoresetMode::SameStep,
     )?;
-    v.reset(Some(0));
-    v.step(&act())?;
-    let s2 = v.step(&act())?;
+    let s2 = second_step(&mut v)?;
     // Env 0 ended: its reward and flags are the final step's, its obs the reset obs.
-    assert_eq!(
-        row(&s2),
-        (
-            vec![obs(0.0), obs(2.0)],
-            vec![2.0, 2.0],
-            vec![true, false],
-            vec![false, false]
-        )
-    );
+    assert_row(&s2, [0.0, 2.0], [2.0, 2.0], [true, false], [false, false]);
     assert_eq!(s2.final_obs, vec![Some(obs(2.0)), None]);
     let fi = s2.final_info[0].as_ref().expect("final info of env 0");
     assert_eq!(fi.get("action"), Some(&Value::F32(vec![0.0])));
     assert!(s2.infos[0].is_empty(), "infos[0] is the reset info");
     assert_eq!(s2.final_info[1], None);
     let s3 = v.step(&act())?;
-    assert_eq!(
-        row(&s3),
-        (
-            vec![obs(1.0), obs(0.0)],
-            vec![1.0, 3.0],
-            vec![false, true],
-            vec![false, false]
-        )
-    );
+    assert_row(&s3, [1.0, 0.0], [1.0, 3.0], [false, true], [false, false]);
     assert_eq!(s3.final_obs, vec![None, Some(obs(3.0))]);
     Ok(())
 }
@@ -145,60 +103,24 @@ fn limited() -> Vec<TimeLimit<Counter>> {
 #[test]
 fn truncation_with_same_step_keeps_the_final_obs() -> Result<(), VectorError> {
     let mut v = SyncVectorEnv::new(limited(), AutoresetMode::SameStep)?;
-    v.reset(Some(0));
-    v.step(&act())?;
-    let s2 = v.step(&act())?;
-    assert_eq!(
-        row(&s2),
-        (
-            vec![obs(0.0), obs(0.0)],
-            vec![2.0, 2.0],
-            vec![true, false],
-            vec![true, true]
-        )
-    );
+    let s2 = second_step(&mut v)?;
+    assert_row(&s2, [0.0, 0.0], [2.0, 2.0], [true, false], [true, true]);
     assert_eq!(s2.final_obs, vec![Some(obs(2.0)), Some(obs(2.0))]);
     // The TimeLimits were reset (else they would refuse to step).
     let s3 = v.step(&act())?;
-    assert_eq!(
-        row(&s3),
-        (
-            vec![obs(1.0), obs(1.0)],
-            vec![1.0, 1.0],
-            vec![false, false],
-            vec![false, false]
-        )
-    );
+    assert_row(&s3, [1.0, 1.0], [1.0, 1.0], [false, false], [false, false]);
     Ok(())
 }
 
 #[test]
 fn truncation_with_next_step() -> Result<(), VectorError> {
     let mut v = SyncVectorEnv::new(limited(), AutoresetMode::NextStep)?;
-    v.reset(Some(0));
-    v.step(&act())?;
-    let s2 = v.step(&act())?;
-    assert_eq!(
-        row(&s2),
-        (
-            vec![obs(2.0), obs(2.0)],
-            vec![2.0, 2.0],
-            vec![true, false],
-            vec![true, true]
-        )
-    );
+    let s2 = second_step(&mut v)?;
+    assert_row(&s2, [2.0, 2.0], [2.0, 2.0], [true, false], [true, true]);
     let s3 = v.step(&act())?;
-    assert_eq!(
-        row(&s3),
-        (
-            vec![obs(0.0), obs(0.0)],
-            vec![0.0, 0.0],
-            vec![false, false],
-            vec![false, false]
-        )
-    );
+    assert_row(&s3, [0.0, 0.0], [0.0, 0.0], [false, false], [false, false]);
     let s4 = v.step(&act())?;
-    assert_eq!(row(&s4).1, vec![1.0, 1.0]);
+    assert_eq!(s4.rewards, vec![1.0, 1.0]);
     Ok(())
 }
 

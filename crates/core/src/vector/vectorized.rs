@@ -3,15 +3,17 @@
 //!
 //! [`super::SyncVectorEnv`] and [`super::ParallelVectorEnv`] are this one struct with two
 //! schedule markers, [`Sequential`] and [`Parallel`]: construction, the accessors, action
-//! validation and result gathering are written once here, and each marker's file holds only
-//! its `reset` and `step` loops.
+//! validation, result gathering and the one [`VectorEnv`] impl are written once here. The impl
+//! hands its two loops (reset every env, step every env) to the marker's [`Schedule`], and
+//! each marker's file holds only those two loops.
 
 use std::marker::PhantomData;
 
 use crate::env::{Env, EnvError};
 use crate::space::Space;
+use crate::value::Info;
 
-use super::{AutoresetMode, SubStep, VecStep, VectorError};
+use super::{AutoresetMode, SubStep, VecStep, VectorEnv, VectorError};
 
 /// Schedule marker of [`super::SyncVectorEnv`]: the envs are stepped one after another on the
 /// calling thread. Never constructed.
@@ -23,14 +25,31 @@ pub enum Sequential {}
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Parallel {}
 
+/// The loops a schedule marker runs over the envs: the only part of a vector env that depends
+/// on the schedule. Implemented by [`Sequential`] for every env and by [`Parallel`] for `Send`
+/// envs with `Sync` actions, which is what makes a [`Vectorized`] a [`VectorEnv`].
+pub(crate) trait Schedule<E: Env> {
+    /// Resets env `i` with `sub_seed(seed, i)`; the results in env order.
+    fn reset_all(envs: &mut [E], seed: Option<u64>) -> (Vec<E::Obs>, Vec<Info>);
+
+    /// Runs `step_one` on every env with its pending-reset flag and action, and gathers the
+    /// results with [`collect`]: every env is stepped even when one fails.
+    fn step_all(
+        envs: &mut [E],
+        pending: &mut [bool],
+        actions: &[E::Act],
+        mode: AutoresetMode,
+    ) -> Result<VecStep<E::Obs>, VectorError>;
+}
+
 /// `n` envs stepped together, scheduled as the marker `S` says ([`Sequential`] or
 /// [`Parallel`]); use it through [`super::SyncVectorEnv`] or [`super::ParallelVectorEnv`].
 #[derive(Debug, Clone)]
 pub struct Vectorized<E, S> {
-    pub(super) envs: Vec<E>,
+    envs: Vec<E>,
     /// Per env: a `NextStep` autoreset is due on its next step.
-    pub(super) pending_reset: Vec<bool>,
-    pub(super) mode: AutoresetMode,
+    pending_reset: Vec<bool>,
+    mode: AutoresetMode,
     schedule: PhantomData<S>,
 }
 
@@ -70,18 +89,8 @@ impl<E: Env, S> Vectorized<E, S> {
         self.envs
     }
 
-    /// Observation space of env 0 (all envs agree; `new` checked).
-    pub(super) fn first_observation_space(&self) -> Space {
-        self.envs[0].observation_space()
-    }
-
-    /// Action space of env 0 (all envs agree; `new` checked).
-    pub(super) fn first_action_space(&self) -> Space {
-        self.envs[0].action_space()
-    }
-
     /// Checks the action count and every action that will be used, before anything steps.
-    pub(super) fn validate_actions(&self, actions: &[E::Act]) -> Result<(), VectorError> {
+    fn validate_actions(&self, actions: &[E::Act]) -> Result<(), VectorError> {
         if actions.len() != self.envs.len() {
             return Err(VectorError::WrongActionCount {
                 expected: self.envs.len(),
@@ -98,6 +107,38 @@ impl<E: Env, S> Vectorized<E, S> {
                 .map_err(|source| VectorError::Env { index, source })?;
         }
         Ok(())
+    }
+}
+
+impl<E: Env, S: Schedule<E>> VectorEnv for Vectorized<E, S> {
+    type Obs = E::Obs;
+    type Act = E::Act;
+
+    fn num_envs(&self) -> usize {
+        self.envs.len()
+    }
+
+    // Env 0's: `new` checked that all envs agree.
+    fn single_observation_space(&self) -> Space {
+        self.envs[0].observation_space()
+    }
+
+    fn single_action_space(&self) -> Space {
+        self.envs[0].action_space()
+    }
+
+    fn autoreset_mode(&self) -> AutoresetMode {
+        self.mode
+    }
+
+    fn reset(&mut self, seed: Option<u64>) -> (Vec<E::Obs>, Vec<Info>) {
+        self.pending_reset.fill(false);
+        S::reset_all(&mut self.envs, seed)
+    }
+
+    fn step(&mut self, actions: &[E::Act]) -> Result<VecStep<E::Obs>, VectorError> {
+        self.validate_actions(actions)?;
+        S::step_all(&mut self.envs, &mut self.pending_reset, actions, self.mode)
     }
 }
 

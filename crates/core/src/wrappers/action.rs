@@ -11,8 +11,19 @@ use crate::value::{Info, Value};
 
 use super::{WrapperError, require_box};
 
-fn wrong_length(action: &[f32], space: &Space) -> EnvError {
-    EnvError::invalid_action(&action, space)
+/// Refuses an action whose length is not the outer box's before it is mapped: both maps pair
+/// the action with per-element bounds, which would silently drop (clip) or index past
+/// (rescale) elements of a wrong-length action. `outer_space` is only built for the error.
+fn check_len(
+    action: &[f32],
+    len: usize,
+    outer_space: impl FnOnce() -> Space,
+) -> Result<(), EnvError> {
+    if action.len() == len {
+        Ok(())
+    } else {
+        Err(EnvError::invalid_action(&action, &outer_space()))
+    }
 }
 
 /// Clips box actions into the inner env's bounds.
@@ -39,27 +50,11 @@ impl<E: Env<Act = Vec<f32>>> ClipAction<E> {
     }
 
     fn outer(&self, action: &[f32]) -> Result<Vec<f32>, EnvError> {
-        if action.len() == self.inner_space.len() {
-            Ok(self.clip(action))
-        } else {
-            Err(wrong_length(action, &self.action_space()))
-        }
+        check_len(action, self.inner_space.len(), || self.action_space())?;
+        Ok(self.clip(action))
     }
 
-    /// The wrapped env.
-    pub fn inner(&self) -> &E {
-        &self.env
-    }
-
-    /// The wrapped env, mutably.
-    pub fn inner_mut(&mut self) -> &mut E {
-        &mut self.env
-    }
-
-    /// Unwraps the env.
-    pub fn into_inner(self) -> E {
-        self.env
-    }
+    wrapper_accessors!(env: E);
 }
 
 impl<E: Env<Act = Vec<f32>>> Env for ClipAction<E> {
@@ -189,27 +184,11 @@ impl<E: Env<Act = Vec<f32>>> RescaleAction<E> {
     }
 
     fn outer(&self, action: &[f32]) -> Result<Vec<f32>, EnvError> {
-        if action.len() == self.outer_space.len() {
-            Ok(self.rescale(action))
-        } else {
-            Err(wrong_length(action, &self.action_space()))
-        }
+        check_len(action, self.outer_space.len(), || self.action_space())?;
+        Ok(self.rescale(action))
     }
 
-    /// The wrapped env.
-    pub fn inner(&self) -> &E {
-        &self.env
-    }
-
-    /// The wrapped env, mutably.
-    pub fn inner_mut(&mut self) -> &mut E {
-        &mut self.env
-    }
-
-    /// Unwraps the env.
-    pub fn into_inner(self) -> E {
-        self.env
-    }
+    wrapper_accessors!(env: E);
 }
 
 impl<E: Env<Act = Vec<f32>>> Env for RescaleAction<E> {

@@ -70,20 +70,7 @@ impl<E: Env> RecordEpisodeStatistics<E> {
         self.episode_count
     }
 
-    /// The wrapped env.
-    pub fn inner(&self) -> &E {
-        &self.env
-    }
-
-    /// The wrapped env, mutably.
-    pub fn inner_mut(&mut self) -> &mut E {
-        &mut self.env
-    }
-
-    /// Unwraps the env.
-    pub fn into_inner(self) -> E {
-        self.env
-    }
+    wrapper_accessors!(env: E);
 }
 
 fn push_bounded<T>(queue: &mut VecDeque<T>, cap: usize, x: T) {

@@ -78,20 +78,7 @@ impl<E: Env> FlattenObservation<E> {
             })
     }
 
-    /// The wrapped env.
-    pub fn inner(&self) -> &E {
-        &self.env
-    }
-
-    /// The wrapped env, mutably.
-    pub fn inner_mut(&mut self) -> &mut E {
-        &mut self.env
-    }
-
-    /// Unwraps the env.
-    pub fn into_inner(self) -> E {
-        self.env
-    }
+    wrapper_accessors!(env: E);
 }
 
 impl<E: Env> Env for FlattenObservation<E> {
@@ -184,11 +171,11 @@ mod tests {
         Ok(())
     }
 
-    /// An env that shows `obs` on reset and `bad` on every step, both claimed to lie in `space`.
+    /// A [`Fixed`] env that shows `bad` instead of its observation on every step, while still
+    /// claiming its space.
     #[derive(Debug, Clone)]
     struct Liar {
-        space: Space,
-        obs: Value,
+        fixed: Fixed,
         bad: Value,
     }
 
@@ -197,32 +184,28 @@ mod tests {
         type Act = i64;
 
         fn observation_space(&self) -> Space {
-            self.space.clone()
+            self.fixed.observation_space()
         }
 
         fn action_space(&self) -> Space {
-            Space::discrete(2)
+            self.fixed.action_space()
         }
 
-        fn reset(&mut self, _seed: Option<u64>) -> (Value, Info) {
-            (self.obs.clone(), Info::new())
+        fn reset(&mut self, seed: Option<u64>) -> (Value, Info) {
+            self.fixed.reset(seed)
         }
 
-        fn step(&mut self, _action: &i64) -> Result<Step<Value>, EnvError> {
-            Ok(Step {
-                obs: self.bad.clone(),
-                reward: 0.0,
-                terminated: false,
-                truncated: false,
-                info: Info::new(),
-            })
+        fn step(&mut self, action: &i64) -> Result<Step<Value>, EnvError> {
+            Ok(self.fixed.step(action)?.map_obs(|_| self.bad.clone()))
         }
     }
 
     fn liar() -> Liar {
         Liar {
-            space: Space::Box(BoxSpace::uniform(&[2], 0.0, 1.0, DType::F32)),
-            obs: Value::F32(vec![0.5, 0.5]),
+            fixed: Fixed {
+                space: Space::Box(BoxSpace::uniform(&[2], 0.0, 1.0, DType::F32)),
+                obs: Value::F32(vec![0.5, 0.5]),
+            },
             // A discrete value where a box of two belongs.
             bad: Value::Int(1),
         }
@@ -249,7 +232,7 @@ mod tests {
     #[should_panic(expected = "outside its own observation space")]
     fn a_reset_observation_of_the_wrong_kind_panics() {
         let mut broken = liar();
-        broken.obs = Value::Text("oops".into());
+        broken.fixed.obs = Value::Text("oops".into());
         let mut env = FlattenObservation::new(broken).expect("flattenable");
         env.reset(None);
     }

@@ -68,20 +68,7 @@ impl<E: Env<Obs = Vec<f32>>> FrameStack<E> {
         self.padding
     }
 
-    /// The wrapped env.
-    pub fn inner(&self) -> &E {
-        &self.env
-    }
-
-    /// The wrapped env, mutably.
-    pub fn inner_mut(&mut self) -> &mut E {
-        &mut self.env
-    }
-
-    /// Unwraps the env.
-    pub fn into_inner(self) -> E {
-        self.env
-    }
+    wrapper_accessors!(env: E);
 
     fn restart(&mut self, obs: Vec<f32>) -> Vec<f32> {
         let pad = match self.padding {

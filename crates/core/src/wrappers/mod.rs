@@ -21,6 +21,28 @@
 //! Constructors that depend on the inner env's spaces return [`WrapperError`] instead of
 //! panicking when the space does not fit.
 
+/// Writes a wrapper's three documented accessors to its inner env, `inner()`, `inner_mut()` and
+/// `into_inner()`, over the field `$field` of type `$inner`. Invoked inside the wrapper's
+/// inherent `impl` block; defined before the `mod` lines so that every wrapper file sees it.
+macro_rules! wrapper_accessors {
+    ($field:ident: $inner:ty) => {
+        /// The wrapped env.
+        pub fn inner(&self) -> &$inner {
+            &self.$field
+        }
+
+        /// The wrapped env, mutably.
+        pub fn inner_mut(&mut self) -> &mut $inner {
+            &mut self.$field
+        }
+
+        /// Unwraps the env.
+        pub fn into_inner(self) -> $inner {
+            self.$field
+        }
+    };
+}
+
 mod action;
 mod episode_stats;
 mod flatten;

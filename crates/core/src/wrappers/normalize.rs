@@ -37,28 +37,29 @@ fn check_epsilon(wrapper: &'static str, epsilon: f64) -> Result<(), WrapperError
     }
 }
 
-/// Statistics handed in from outside must track vectors of the wrapper's dimension: the
-/// per-step updates rely on it (and would panic otherwise).
-fn check_dim(
+/// Replaces `current` by `new` statistics handed in from outside, which must track vectors of
+/// the same dimension: the per-step updates rely on it (and would panic otherwise).
+fn replace_stats(
+    current: &mut RunningMeanStd,
+    new: RunningMeanStd,
     wrapper: &'static str,
     name: &'static str,
-    rms: &RunningMeanStd,
-    dim: usize,
 ) -> Result<(), WrapperError> {
-    if rms.dim() == dim {
-        Ok(())
-    } else {
-        Err(WrapperError::InvalidParameter {
+    let dim = current.dim();
+    if new.dim() != dim {
+        return Err(WrapperError::InvalidParameter {
             wrapper,
             name,
-            value: format!("statistics of dimension {}", rms.dim()),
+            value: format!("statistics of dimension {}", new.dim()),
             reason: if dim == 1 {
                 "must have dimension 1"
             } else {
                 "must have the observation's dimension"
             },
-        })
+        });
     }
+    *current = new;
+    Ok(())
 }
 
 /// Normalises box observations to running zero mean and unit variance per element.
@@ -102,9 +103,7 @@ impl<E: Env<Obs = Vec<f32>>> NormalizeObservation<E> {
     /// Replaces the statistics (e.g. with a trained agent's); refuses statistics whose
     /// dimension is not the observation's length.
     pub fn set_obs_rms(&mut self, rms: RunningMeanStd) -> Result<(), WrapperError> {
-        check_dim("NormalizeObservation", "obs_rms", &rms, self.rms.dim())?;
-        self.rms = rms;
-        Ok(())
+        replace_stats(&mut self.rms, rms, "NormalizeObservation", "obs_rms")
     }
 
     /// Whether observations update the statistics.
@@ -117,20 +116,7 @@ impl<E: Env<Obs = Vec<f32>>> NormalizeObservation<E> {
         self.update = update;
     }
 
-    /// The wrapped env.
-    pub fn inner(&self) -> &E {
-        &self.env
-    }
-
-    /// The wrapped env, mutably.
-    pub fn inner_mut(&mut self) -> &mut E {
-        &mut self.env
-    }
-
-    /// Unwraps the env.
-    pub fn into_inner(self) -> E {
-        self.env
-    }
+    wrapper_accessors!(env: E);
 
     /// Normalises `obs` in place (after merging it into the statistics when `update`): the
     /// returned vector is the inner env's, so a step allocates nothing here.
@@ -236,9 +222,7 @@ impl<E: Env> NormalizeReward<E> {
 
     /// Replaces the return statistics; refuses statistics whose dimension is not 1.
     pub fn set_return_rms(&mut self, rms: RunningMeanStd) -> Result<(), WrapperError> {
-        check_dim("NormalizeReward", "return_rms", &rms, 1)?;
-        self.rms = rms;
-        Ok(())
+        replace_stats(&mut self.rms, rms, "NormalizeReward", "return_rms")
     }
 
     /// The current discounted-return accumulator `G`.
@@ -261,20 +245,7 @@ impl<E: Env> NormalizeReward<E> {
         self.update = update;
     }
 
-    /// The wrapped env.
-    pub fn inner(&self) -> &E {
-        &self.env
-    }
-
-    /// The wrapped env, mutably.
-    pub fn inner_mut(&mut self) -> &mut E {
-        &mut self.env
-    }
-
-    /// Unwraps the env.
-    pub fn into_inner(self) -> E {
-        self.env
-    }
+    wrapper_accessors!(env: E);
 }
 
 impl<E: Env> Env for NormalizeReward<E> {

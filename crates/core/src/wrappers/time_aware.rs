@@ -53,20 +53,7 @@ impl<E: Env<Obs = Vec<f32>>> TimeAwareObservation<E> {
         self.t
     }
 
-    /// The wrapped env.
-    pub fn inner(&self) -> &E {
-        &self.env
-    }
-
-    /// The wrapped env, mutably.
-    pub fn inner_mut(&mut self) -> &mut E {
-        &mut self.env
-    }
-
-    /// Unwraps the env.
-    pub fn into_inner(self) -> E {
-        self.env
-    }
+    wrapper_accessors!(env: E);
 
     fn append_time(&self, mut obs: Vec<f32>) -> Vec<f32> {
         let t = if self.normalize_time {

@@ -46,20 +46,7 @@ where
         }
     }
 
-    /// The wrapped env.
-    pub fn inner(&self) -> &E {
-        &self.env
-    }
-
-    /// The wrapped env, mutably.
-    pub fn inner_mut(&mut self) -> &mut E {
-        &mut self.env
-    }
-
-    /// Unwraps the env.
-    pub fn into_inner(self) -> E {
-        self.env
-    }
+    wrapper_accessors!(env: E);
 }
 
 impl<E, F, O> Env for TransformObservation<E, F>
@@ -121,20 +108,7 @@ impl<E: Env, F: FnMut(f64) -> f64> TransformReward<E, F> {
         TransformReward { env, func }
     }
 
-    /// The wrapped env.
-    pub fn inner(&self) -> &E {
-        &self.env
-    }
-
-    /// The wrapped env, mutably.
-    pub fn inner_mut(&mut self) -> &mut E {
-        &mut self.env
-    }
-
-    /// Unwraps the env.
-    pub fn into_inner(self) -> E {
-        self.env
-    }
+    wrapper_accessors!(env: E);
 }
 
 impl<E: Env, F: FnMut(f64) -> f64> Env for TransformReward<E, F> {
