@@ -233,6 +233,30 @@ fn bad_input_exits_2_without_output_or_panic() {
             ],
             "missing.txt",
         ),
+        (
+            vec![
+                "rollout",
+                "--env",
+                "rewardlab/WindyGridworld-v0",
+                "--env-arg",
+                "wind=-1 0 0 0 0 0 0 0 0 -9223372036854775808",
+                "--actions",
+                "1",
+            ],
+            "wind",
+        ),
+        (
+            vec![
+                "quickstart",
+                "--env",
+                "rewardlab/Corridor-v0",
+                "--env-arg",
+                "step_reward=1",
+                "--env-arg",
+                "gamma=1",
+            ],
+            "cannot solve",
+        ),
         (vec!["plot", "no/such/run", "--out", "x.png"], "no/such/run"),
         (vec!["nonsense"], "nonsense"),
     ];

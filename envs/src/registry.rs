@@ -277,7 +277,9 @@ fn suggest(id: &str) -> Option<&'static str> {
             let bare = full.rsplit('/').next().unwrap_or(&full).to_string();
             let score = strsim::normalized_damerau_levenshtein(&want, &full)
                 .max(strsim::normalized_damerau_levenshtein(&want, &bare));
-            (score, s.id)
+            // A fragment of a name ("windy", "cliff") is a strong hint on its own.
+            let fragment = want.len() >= 4 && bare.contains(want.as_str());
+            (if fragment { score.max(0.6) } else { score }, s.id)
         })
         .filter(|(score, _)| *score >= 0.6)
         .max_by(|a, b| a.0.total_cmp(&b.0))

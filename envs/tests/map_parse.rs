@@ -145,6 +145,28 @@ fn header_errors_point_at_key_or_value() {
 }
 
 #[test]
+fn wind_stronger_than_the_grid_is_refused() {
+    // i64::MIN would overflow the displacement arithmetic; anything past the height is moot.
+    assert_eq!(
+        malformed("wind = 0 -9223372036854775808 0 0\nS..G\n"),
+        (
+            1,
+            8,
+            MapProblem::WindStrength {
+                strength: i64::MIN,
+                nrows: 1
+            }
+        )
+    );
+    assert!(parse("wind = 0 -2 2 0\nS..G\n....\n").is_ok());
+    let map = parse("S..G\n....\n").expect("valid");
+    let mut params = map.params().clone();
+    params.wind = vec![0, 3, 0, 0];
+    let err = map.with_params(params).expect_err("too strong");
+    assert!(err.to_string().contains("wind"), "{err}");
+}
+
+#[test]
 fn wind_length_mismatch_points_at_the_wind_values() {
     assert_eq!(
         malformed("; windy\nwind = 0 1 2\nS..G\n"),

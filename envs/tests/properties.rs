@@ -12,7 +12,8 @@ fn map_text() -> impl Strategy<Value = (String, Vec<String>)> {
         (
             prop::collection::vec(prop::collection::vec(cell, cols), rows),
             0.0f64..=1.0,
-            prop::collection::vec(-2i64..=3, cols),
+            // Pushes up to the grid height in either direction (stronger ones are refused).
+            prop::collection::vec(-(rows as i64)..=rows as i64, cols),
             any::<bool>(),
         )
             .prop_map(move |(mut grid, slip, wind, windy)| {

@@ -210,6 +210,8 @@ fn unknown_ids_suggest_the_closest() {
         ("rewardlab/cliffwalk-v0", "rewardlab/CliffWalk-v0"),
         ("WindyGridWorld-v0", "rewardlab/WindyGridworld-v0"),
         ("rewardlab/Corridor-v1", "rewardlab/Corridor-v0"),
+        ("Windy", "rewardlab/WindyGridworld-v0"),
+        ("oscillation", "rewardlab/Oscillation-v0"),
     ] {
         assert!(
             matches!(spec(typo), Err(MakeError::UnknownId { suggestion: Some(s), .. }) if s == want),

@@ -35,7 +35,10 @@ pub fn run(id: &str, env_args: &[EnvArg], runs_dir: &Path) -> Result<(), CliErro
     let mut out = std::io::stdout().lock();
     let config = ValueIterationConfig::default();
     let world = env.inner();
-    let solution = value_iteration(world.mdp(), &config).map_err(CliError::runtime)?;
+    // A model that cannot be solved (γ = 1 with reward to collect forever, rewards that
+    // overflow) comes from the map and kwargs the user gave: bad input.
+    let solution = value_iteration(world.mdp(), &config)
+        .map_err(|e| CliError::Usage(format!("cannot solve {id}: {e}")))?;
 
     writeln!(
         out,

@@ -40,6 +40,13 @@ pub enum MapProblem {
         /// What was expected.
         expected: &'static str,
     },
+    /// A `wind` entry larger in size than the grid is high.
+    WindStrength {
+        /// The offending entry.
+        strength: i64,
+        /// Grid height: no push needs to be larger.
+        nrows: usize,
+    },
     /// A `wind` line whose length is not the grid width.
     WindLength {
         /// Grid width.
@@ -83,6 +90,10 @@ impl fmt::Display for MapProblem {
                 value,
                 expected,
             } => write!(f, "bad value {value:?} for {key}: expected {expected}"),
+            MapProblem::WindStrength { strength, nrows } => write!(
+                f,
+                "wind entry {strength} is stronger than the grid is high ({nrows} rows)"
+            ),
             MapProblem::WindLength { expected, found } => write!(
                 f,
                 "wind has {found} entries but the grid has {expected} columns"

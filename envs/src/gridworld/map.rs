@@ -162,6 +162,13 @@ impl GridMap {
                 reason: "needs one entry per grid column",
             });
         }
+        if params.wind.iter().any(|w| !wind_fits(*w, self.nrows)) {
+            return Err(MapError::BadParam {
+                name: "wind",
+                value: format!("{:?}", params.wind),
+                reason: "each entry must lie within ± the number of grid rows",
+            });
+        }
         for (cell, sym) in self.cells.iter_mut().zip(&self.symbols) {
             if *sym == 'G' {
                 *cell = Cell::Goal(params.goal_reward);
@@ -400,6 +407,12 @@ impl<'a> Parser<'a> {
                 },
             ));
         }
+        if let (Some((line, column, _)), Some(&strength)) = (
+            self.wind_at,
+            self.params.wind.iter().find(|w| !wind_fits(**w, nrows)),
+        ) {
+            return Err(self.err(line, column, MapProblem::WindStrength { strength, nrows }));
+        }
         if !cells.contains(&Cell::Start) {
             return Err(self.err(self.grid_line, 1, MapProblem::NoStart));
         }
@@ -414,6 +427,12 @@ impl<'a> Parser<'a> {
             params: self.params,
         })
     }
+}
+
+/// Whether a wind entry is at most the grid height in size: a stronger push changes nothing
+/// (the border stops it) and an unbounded one would overflow the displacement arithmetic.
+fn wind_fits(strength: i64, nrows: usize) -> bool {
+    strength.unsigned_abs() <= nrows as u64
 }
 
 /// 1-based character column of byte offset `byte` in `line`.

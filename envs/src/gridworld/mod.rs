@@ -66,9 +66,10 @@
 //! - Goal and lava cells are terminal: absorbing with zero reward in the model, and the env
 //!   reports `terminated`. Time limits are the registry's `TimeLimit` wrapper's job.
 //! - With slip, two outcomes of one action can land on the same state with different rewards
-//!   (a bump and a cliff fall both ending on the start). The model `R(s, a, s′)` has one reward
-//!   per successor, so it keeps their probability-weighted mean there: values are exact, and
-//!   the reward sampled on such a step is that mean.
+//!   (a bump and a cliff fall both ending on the start). The model keeps them as separate
+//!   outcomes of that successor, each with its own probability and reward, so a step pays
+//!   one of the rewards above (−1 or −100 on the slippery cliff walk, never a mix of them);
+//!   outcomes with the same successor and reward are merged into one.
 //!
 //! # Built-in maps
 //!

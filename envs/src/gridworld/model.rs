@@ -31,9 +31,9 @@ const DELTAS: [(i64, i64); N_ACTIONS] = [(-1, 0), (0, 1), (1, 0), (0, -1)];
 /// transition enters a wall and `set_state` refuses them, so the env never reports one.
 ///
 /// When several outcomes of one action land on the same state with different rewards (with
-/// slip, a bump and a cliff fall can both end on the start), the model keeps one successor
-/// whose reward is their probability-weighted mean, R(s, a, s′) = E[r | s, a, s′]: expected
-/// rewards and values are exact, the sampled reward of that step is the mean.
+/// slip, a bump and a cliff fall can both end on the start), the model keeps them as separate
+/// outcomes of that successor, so a sampled step pays one of the rewards the map defines;
+/// outcomes with equal rewards are merged by the builder.
 pub fn build_mdp(map: &GridMap) -> Result<Mdp, MapError> {
     let n = map.nrows() * map.ncols();
     let starts = map.starts();
@@ -60,8 +60,9 @@ pub fn build_mdp(map: &GridMap) -> Result<Mdp, MapError> {
     Ok(b.build()?)
 }
 
-/// The successors `(next, prob, reward)` of a non-terminal, non-wall state, one per `next`;
-/// outcomes reaching the same `next` are merged into their probability-weighted mean reward.
+/// The outcomes `(next, prob, reward)` of a non-terminal, non-wall state, one per slip
+/// direction (a cliff fall split over the starts); the builder merges those that share both
+/// successor and reward and keeps the others apart.
 fn outcomes(map: &GridMap, starts: &[usize], s: usize, a: usize) -> Vec<(usize, f64, f64)> {
     let p = map.params();
     let directions = [
@@ -69,69 +70,24 @@ fn outcomes(map: &GridMap, starts: &[usize], s: usize, a: usize) -> Vec<(usize, 
         ((a + 1) % 4, p.slip / 2.0),
         ((a + 3) % 4, p.slip / 2.0),
     ];
-    let mut out: Vec<Merged> = Vec::with_capacity(4);
-    let mut add = |next: usize, prob: f64, reward: f64| {
-        if prob <= 0.0 {
-            return;
-        }
-        match out.iter_mut().find(|o| o.next == next) {
-            Some(o) => {
-                o.mass += prob;
-                o.weighted += prob * reward;
-                o.mixed |= reward != o.first;
-            }
-            None => out.push(Merged {
-                next,
-                mass: prob,
-                weighted: prob * reward,
-                first: reward,
-                mixed: false,
-            }),
-        }
-    };
+    let mut out = Vec::with_capacity(3 + starts.len());
     for (dir, prob) in directions {
+        // Without slip the perpendicular directions have probability 0: no outcome at all.
+        if prob <= 0.0 {
+            continue;
+        }
         let landed = land(map, s, dir);
         match map.cells()[landed] {
-            Cell::Goal(r) => add(landed, prob, r),
-            Cell::Lava => add(landed, prob, p.lava_reward),
+            Cell::Goal(r) => out.push((landed, prob, r)),
+            Cell::Lava => out.push((landed, prob, p.lava_reward)),
             Cell::Cliff => {
-                for &st in starts {
-                    add(st, prob / starts.len() as f64, p.cliff_reward);
-                }
+                let share = prob / starts.len() as f64;
+                out.extend(starts.iter().map(|&st| (st, share, p.cliff_reward)));
             }
-            _ => add(landed, prob, p.step_reward),
+            _ => out.push((landed, prob, p.step_reward)),
         }
     }
-    out.into_iter().map(Merged::finish).collect()
-}
-
-/// The outcomes of one action that reach one successor, merged.
-struct Merged {
-    next: usize,
-    /// Total probability of reaching `next`.
-    mass: f64,
-    /// Σ prob · reward over the merged outcomes.
-    weighted: f64,
-    /// The reward of the first outcome.
-    first: f64,
-    /// Whether some outcome's reward differs from `first`.
-    mixed: bool,
-}
-
-impl Merged {
-    /// `(next, prob, reward)` with the reward the mean given `next`, `weighted / mass`. Only
-    /// computed once every outcome is in, so it never depends on the order they arrived in
-    /// beyond round-off. When all rewards agree the shared value is kept as is: the
-    /// quotient could differ from it in the last bit, and exact rewards (−1 per step) are
-    /// what users compare against.
-    fn finish(self) -> (usize, f64, f64) {
-        let reward = if self.mixed {
-            self.weighted / self.mass
-        } else {
-            self.first
-        };
-        (self.next, self.mass, reward)
-    }
+    out
 }
 
 /// Where moving in direction `dir` from `s` ends, after walls, border and wind.

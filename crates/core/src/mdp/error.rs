@@ -81,6 +81,15 @@ pub enum PlanError {
         /// The tolerance asked for.
         tolerance: f64,
     },
+    /// A sweep produced values that are not finite (rewards or values beyond the range of
+    /// `f64`), so it can never converge.
+    #[error(
+        "values stopped being finite after {iterations} sweeps: rewards or values overflow f64"
+    )]
+    Diverged {
+        /// Sweeps done when it was noticed.
+        iterations: usize,
+    },
     /// Policy iteration hit its iteration cap with states still switching action.
     #[error(
         "policy iteration did not converge in {iterations} iterations: {switched} states still switched action in the last improvement step"

@@ -10,6 +10,7 @@
 
 use ndarray::{Array1, ArrayRef2};
 
+use super::bellman::sup_change;
 use super::linear::{PolicyRef, check_terminates, factorize, policy_rewards, solve_in_place};
 use super::policy::validate_policy;
 use super::{Mdp, PlanError, ValueIterationConfig};
@@ -44,7 +45,7 @@ pub fn evaluate_policy_iterative(
     let mut v = vec![0.0; mdp.n_states()];
     let mut out = vec![0.0; mdp.n_states()];
     let mut residual = f64::INFINITY;
-    for _ in 0..config.max_iterations {
+    for iteration in 1..=config.max_iterations {
         residual = 0.0f64;
         for (s, o) in out.iter_mut().enumerate() {
             let mut future = 0.0;
@@ -52,9 +53,14 @@ pub fn evaluate_policy_iterative(
                 future += pa * mdp.expected_next_value(s * n_actions + a, &v);
             });
             *o = reward[s] + gamma * future;
-            residual = residual.max((*o - v[s]).abs());
+            residual = sup_change(residual, (*o - v[s]).abs());
         }
         std::mem::swap(&mut v, &mut out);
+        if !residual.is_finite() {
+            return Err(PlanError::Diverged {
+                iterations: iteration,
+            });
+        }
         if residual < config.tolerance {
             return Ok(Array1::from(v));
         }

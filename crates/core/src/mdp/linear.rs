@@ -4,7 +4,8 @@
 //! share [`factorize`]; the LU solves the transposed system without refactorising.
 //!
 //! P_π(s, s′) = Σ_a π(a|s) P(s′|s,a) has at most Σ_a |succ(s,a)| entries per row, so A is as
-//! sparse as the model. Duplicate (s, s′) entries from different actions are merged here
+//! sparse as the model. Duplicate (s, s′) entries, from different actions or from several
+//! outcomes of one action that reach the same s′ with different rewards, are summed here
 //! rather than relying on the triplet constructor's handling of repeats.
 //!
 //! Terminal rows: for evaluation they are replaced by the identity row with right-hand side 0,

@@ -1,8 +1,19 @@
-//! The sparse tabular model: for each (s, a) its successors with P(s′|s,a) and R(s,a,s′).
+//! The sparse tabular model: for each (s, a) its *outcomes*, each a successor s′ with its
+//! probability and the reward that outcome pays.
 //!
-//! Rows are stored compressed (CSR): the successors of row `s·A + a` are the entries
+//! Rows are stored compressed (CSR): the outcomes of row `s·A + a` are the entries
 //! `row_start[s·A + a] .. row_start[s·A + a + 1]` of `next`, `prob` and `reward`. A dense
-//! 10,000-state model would need 3.2 GB per array; this one needs a few bytes per successor.
+//! 10,000-state model would need 3.2 GB per array; this one needs a few bytes per outcome.
+//!
+//! One successor may carry several outcomes with different rewards: a slippery step that
+//! falls off a cliff back to the start (−100) and one that bumps the border there (−1) both
+//! end on the start, and Gymnasium's toy-text tables `P[s][a]` can list one s′ twice. Keeping
+//! them apart is what lets a simulator pay the rewards the task actually pays; a single
+//! R(s, a, s′) could only hold their mean, a reward no step ever pays. Outcomes with the same
+//! successor *and* the same reward are indistinguishable, so the builder merges them. Planning
+//! needs only P(s′|s,a) and the expected reward E[r | s, a], both sums over outcomes, so every
+//! planner is unaffected; the dense view (see [`Mdp::to_dense`]) holds R(s, a, s′) =
+//! E[r | s, a, s′].
 //!
 //! Invariant: terminal states are absorbing with zero reward (every action leads back with
 //! probability 1 and reward 0), so values, occupancies and returns need no special cases.
@@ -77,22 +88,6 @@ pub enum MdpError {
         /// The reward.
         reward: f64,
     },
-    /// One successor given twice with different rewards.
-    #[error(
-        "row (s={state}, a={action}): successor {next} given twice with rewards {first} and {second}"
-    )]
-    ConflictingReward {
-        /// Source state.
-        state: usize,
-        /// Action.
-        action: usize,
-        /// Successor.
-        next: usize,
-        /// Reward of the first entry.
-        first: f64,
-        /// Reward of the second entry.
-        second: f64,
-    },
     /// A transition row whose probabilities do not sum to 1.
     #[error("row (s={state}, a={action}) sums to {sum}, not 1")]
     RowSum {
@@ -132,14 +127,14 @@ pub enum MdpError {
     },
 }
 
-/// One successor of a state–action pair.
+/// One outcome of a state–action pair: where it leads, how likely it is, what it pays.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Transition {
     /// The successor state s′.
     pub next: usize,
-    /// P(s′ | s, a).
+    /// The probability of this outcome; P(s′ | s, a) when s′ has no other outcome in the row.
     pub prob: f64,
-    /// R(s, a, s′).
+    /// The reward this outcome pays.
     pub reward: f64,
 }
 
@@ -208,7 +203,7 @@ impl Mdp {
         self.terminal[s]
     }
 
-    /// Whether every (s, a) has exactly one successor.
+    /// Whether every (s, a) has exactly one outcome (so one successor and one reward).
     pub fn is_deterministic(&self) -> bool {
         self.deterministic
     }
@@ -218,7 +213,12 @@ impl Mdp {
         self.row_start[r]..self.row_start[r + 1]
     }
 
-    /// The successors of (s, a) with their probabilities and rewards.
+    /// The outcomes of (s, a): successor, probability and reward, sorted by successor.
+    ///
+    /// A successor appears more than once when outcomes reaching it pay different rewards
+    /// (those keep the order they were given to the builder); outcomes with the same
+    /// successor and reward are merged. The probabilities sum to 1 over the outcomes, so
+    /// P(s′|s,a) is the sum over the outcomes reaching s′.
     ///
     /// # Panics
     /// When `s` or `a` is out of range.
@@ -230,13 +230,15 @@ impl Mdp {
         })
     }
 
-    /// The raw CSR arrays `(row_start, next, prob, reward)`, row `s·A + a`, for hot loops.
+    /// The raw CSR arrays `(row_start, next, prob, reward)`, row `s·A + a`, for hot loops:
+    /// one entry per outcome, so `next` may repeat within a row (see [`Mdp::successors`]).
     pub fn csr(&self) -> (&[usize], &[u32], &[f64], &[f64]) {
         (&self.row_start, &self.next, &self.prob, &self.reward)
     }
 
     /// Σ_{s′} P(s′|s,a) V(s′) over row `sa = s·A + a` (the indexing of
-    /// [`Mdp::expected_rewards`]): the expectation every Bellman backup needs.
+    /// [`Mdp::expected_rewards`]): the expectation every Bellman backup needs. Summed over
+    /// outcomes, which is the same thing when a successor has several.
     ///
     /// # Panics
     /// When `sa` is out of range or `v` is shorter than the number of states.
@@ -250,7 +252,7 @@ impl Mdp {
             .sum()
     }
 
-    /// Σ_{s′} P(s′|s,a) R(s,a,s′), indexed `s·A + a`.
+    /// E[r | s, a] = Σ p·r over the outcomes of (s, a), indexed `s·A + a`.
     pub fn expected_rewards(&self) -> &[f64] {
         &self.expected_reward
     }
@@ -260,12 +262,17 @@ impl Mdp {
         self.expected_reward[s * self.n_actions + a]
     }
 
-    /// Number of stored (s, a, s′) entries.
+    /// Number of stored outcomes (at least one per (s, a)).
     pub fn n_entries(&self) -> usize {
         self.next.len()
     }
 
     /// Dense `(P, R)` arrays of shape (S, A, S); refuses past [`DENSE_LIMIT_BYTES`].
+    ///
+    /// `P[s, a, s′]` is the total probability of the outcomes reaching s′ and `R[s, a, s′]`
+    /// the expected reward given s′, Σ p·r / Σ p over them (0 where P is 0), so that
+    /// Σ_{s′} P·R is still E[r | s, a]. A successor with one outcome, or with outcomes that
+    /// all pay the same reward, keeps that reward exactly rather than the rounded quotient.
     pub fn to_dense(&self) -> Result<(Array3<f64>, Array3<f64>), MdpError> {
         let cells = self
             .n_states
@@ -284,17 +291,28 @@ impl Mdp {
         let (mut p, mut r) = (Array3::zeros(shape), Array3::zeros(shape));
         for s in 0..self.n_states {
             for a in 0..self.n_actions {
-                for t in self.successors(s, a) {
-                    p[[s, a, t.next]] = t.prob;
-                    r[[s, a, t.next]] = t.reward;
+                let row = self.row(s, a);
+                // Rows are sorted by successor, so the outcomes of one s′ are adjacent.
+                let mut i = row.start;
+                while i < row.end {
+                    let next = self.next[i];
+                    let j = (i..row.end)
+                        .find(|&j| self.next[j] != next)
+                        .unwrap_or(row.end);
+                    let (mass, reward) = given_successor(&self.prob[i..j], &self.reward[i..j]);
+                    p[[s, a, next as usize]] = mass;
+                    r[[s, a, next as usize]] = reward;
+                    i = j;
                 }
             }
         }
         Ok((p, r))
     }
 
-    /// The same dynamics with rewards replaced by `f(s, a, s′, old reward)`; terminal
-    /// states stay absorbing with reward 0 whatever `f` says.
+    /// The same dynamics with each outcome's reward replaced by `f(s, a, s′, old reward)`;
+    /// terminal states stay absorbing with reward 0 whatever `f` says. Outcomes keep their
+    /// structure: two outcomes of one successor that `f` maps to the same reward stay two
+    /// entries (so [`Mdp::n_entries`] and [`Mdp::is_deterministic`] do not change).
     pub fn map_rewards(
         &self,
         mut f: impl FnMut(usize, usize, usize, f64) -> f64,
@@ -326,6 +344,18 @@ impl Mdp {
         }
         Ok(out)
     }
+}
+
+/// The total probability of one successor's outcomes and the expected reward given it; a
+/// shared reward is returned as is, since Σ p·r / Σ p may differ from it in the last bit.
+fn given_successor(probs: &[f64], rewards: &[f64]) -> (f64, f64) {
+    let mass: f64 = probs.iter().sum();
+    let first = rewards.first().copied().unwrap_or(0.0);
+    if rewards.iter().all(|&r| r == first) || mass <= 0.0 {
+        return (mass, first);
+    }
+    let weighted: f64 = probs.iter().zip(rewards).map(|(p, r)| p * r).sum();
+    (mass, weighted / mass)
 }
 
 fn check_gamma(gamma: f64) -> Result<(), MdpError> {
@@ -380,8 +410,11 @@ impl MdpBuilder {
         false
     }
 
-    /// Adds P(next | s, a) = prob with reward R(s, a, next). The same successor given twice
-    /// adds the probabilities (the rewards must agree).
+    /// Adds an outcome of (s, a): `next` with probability `prob`, paying `reward`.
+    ///
+    /// An outcome with the same successor and the same reward as an earlier one adds its
+    /// probability to it; with a different reward it stays a separate outcome (as in
+    /// Gymnasium's `P[s][a]` lists). See [`Mdp::successors`] for the resulting order.
     pub fn transition(
         &mut self,
         s: usize,
@@ -464,7 +497,7 @@ impl MdpBuilder {
         row_start.push(0);
         for s in 0..n_states {
             for a in 0..n_actions {
-                let row = self.merged_row(s, a)?;
+                let row = self.outcome_row(s, a)?;
                 let sum: f64 = row.iter().map(|t| t.prob).sum();
                 if (sum - 1.0).abs() > SUM_TOLERANCE {
                     return Err(MdpError::RowSum {
@@ -528,8 +561,10 @@ impl MdpBuilder {
         Ok(Array1::from(dist))
     }
 
-    /// Row (s, a) with duplicate successors merged, checked entry by entry.
-    fn merged_row(&self, s: usize, a: usize) -> Result<Vec<Transition>, MdpError> {
+    /// Row (s, a) checked entry by entry, sorted by successor (a stable sort: one
+    /// successor's outcomes keep the order given), with outcomes that share successor and
+    /// reward merged and outcomes of probability 0 dropped.
+    fn outcome_row(&self, s: usize, a: usize) -> Result<Vec<Transition>, MdpError> {
         let given = &self.rows[s * self.n_actions + a];
         if self.terminal[s] {
             let absorbing = given.iter().all(|t| t.next == s && t.reward == 0.0);
@@ -545,7 +580,6 @@ impl MdpBuilder {
                 reward: 0.0,
             }]);
         }
-        let mut row: Vec<Transition> = Vec::with_capacity(given.len());
         for t in given {
             if !t.prob.is_finite() || t.prob < 0.0 {
                 return Err(MdpError::BadProbability {
@@ -563,144 +597,26 @@ impl MdpBuilder {
                     reward: t.reward,
                 });
             }
-            match row.iter_mut().find(|u| u.next == t.next) {
-                Some(u) if u.reward != t.reward => {
-                    return Err(MdpError::ConflictingReward {
-                        state: s,
-                        action: a,
-                        next: t.next,
-                        first: u.reward,
-                        second: t.reward,
-                    });
-                }
+        }
+        let mut sorted = given.clone();
+        sorted.sort_by_key(|t| t.next);
+        let mut row: Vec<Transition> = Vec::with_capacity(sorted.len());
+        // `row[run..]` holds the outcomes of the successor being merged.
+        let mut run = 0;
+        for t in sorted {
+            if row.last().is_some_and(|u| u.next != t.next) {
+                run = row.len();
+            }
+            match row[run..].iter_mut().find(|u| u.reward == t.reward) {
                 Some(u) => u.prob += t.prob,
-                None => row.push(*t),
+                None => row.push(t),
             }
         }
         row.retain(|t| t.prob > 0.0);
-        row.sort_by_key(|t| t.next);
         Ok(row)
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn chain() -> MdpBuilder {
-        // 0 -a0-> 1 -a0-> 2 (terminal); a1 stays.
-        let mut b = MdpBuilder::new(3, 2).gamma(0.9);
-        b.transition(0, 0, 1, 1.0, -1.0)
-            .transition(1, 0, 2, 1.0, 10.0);
-        b.transition(0, 1, 0, 1.0, 0.0)
-            .transition(1, 1, 1, 1.0, 0.0);
-        b.terminal(2).initial_state(0);
-        b
-    }
-
-    #[test]
-    fn builds_absorbing_terminals_and_expected_rewards() {
-        let m = chain().build().expect("valid chain");
-        assert_eq!(m.n_entries(), 6);
-        assert!(m.is_deterministic());
-        let t: Vec<_> = m.successors(2, 1).collect();
-        assert_eq!(
-            t,
-            vec![Transition {
-                next: 2,
-                prob: 1.0,
-                reward: 0.0
-            }]
-        );
-        assert_eq!(m.expected_reward(1, 0), 10.0);
-        let (p, r) = m.to_dense().expect("small");
-        assert_eq!(p[[0, 0, 1]], 1.0);
-        assert_eq!(r[[1, 0, 2]], 10.0);
-    }
-
-    #[test]
-    fn errors_say_what_and_where() {
-        let mut b = chain();
-        b.transition(0, 0, 0, -0.1, 0.0);
-        assert_eq!(
-            b.build().err().map(|e| e.to_string()).as_deref(),
-            Some("row (s=0, a=0): probability -0.1 of successor 0 is negative or not finite")
-        );
-        let mut b = MdpBuilder::new(2, 1);
-        b.transition(0, 0, 1, 0.97, 0.0)
-            .transition(1, 0, 1, 1.0, 0.0);
-        assert_eq!(
-            b.build().err().map(|e| e.to_string()).as_deref(),
-            Some("row (s=0, a=0) sums to 0.97, not 1")
-        );
-        let mut b = chain();
-        b.transition(0, 0, 7, 1.0, 0.0);
-        assert!(matches!(
-            b.build(),
-            Err(MdpError::UnknownState {
-                id: 7,
-                n_states: 3,
-                ..
-            })
-        ));
-        assert_eq!(chain().gamma(1.5).build().err(), Some(MdpError::Gamma(1.5)));
-        let mut b = chain();
-        b.transition(2, 0, 0, 1.0, 0.0);
-        assert_eq!(
-            b.build().err(),
-            Some(MdpError::TerminalNotAbsorbing {
-                state: 2,
-                action: 0
-            })
-        );
-        let mut b = chain();
-        b.initial(vec![0.5, 0.4, 0.0]);
-        assert!(matches!(b.build(), Err(MdpError::Initial(_))));
-        let mut b = chain();
-        b.transition(0, 1, 0, 0.0, 5.0);
-        assert!(matches!(
-            b.build(),
-            Err(MdpError::ConflictingReward {
-                state: 0,
-                action: 1,
-                ..
-            })
-        ));
-    }
-
-    #[test]
-    fn duplicate_successors_merge() {
-        let mut b = MdpBuilder::new(2, 1);
-        b.transition(0, 0, 1, 0.5, 1.0)
-            .transition(0, 0, 1, 0.5, 1.0)
-            .transition(1, 0, 1, 1.0, 0.0);
-        let m = b.build().expect("valid");
-        assert_eq!(m.successors(0, 0).len(), 1);
-        assert_eq!(m.expected_reward(0, 0), 1.0);
-    }
-
-    #[test]
-    fn initial_support_lists_positive_states_in_order() {
-        let mut b = chain();
-        b.initial(vec![0.25, 0.0, 0.75]);
-        let m = b.build().expect("valid");
-        assert_eq!(m.initial_support(), (&[0u32, 2][..], &[0.25, 0.75][..]));
-        let m = chain().build().expect("valid chain");
-        assert_eq!(m.initial_support(), (&[0u32][..], &[1.0][..]));
-    }
-
-    #[test]
-    fn expected_next_value_weights_successors() {
-        let mut b = MdpBuilder::new(3, 2);
-        b.transition(0, 0, 1, 0.25, 0.0)
-            .transition(0, 0, 2, 0.75, 0.0)
-            .transition(0, 1, 0, 1.0, 0.0);
-        b.terminal(1).terminal(2);
-        let m = b.build().expect("valid");
-        let v = [1.0, 4.0, 8.0];
-        assert_eq!(m.expected_next_value(0, &v), 0.25 * 4.0 + 0.75 * 8.0);
-        assert_eq!(m.expected_next_value(1, &v), 1.0);
-        // Terminal rows are "stay": row (2, 1) = 2·2 + 1 = 5 reads V(2).
-        assert_eq!(m.expected_next_value(5, &v), 8.0);
-    }
-}
+#[path = "model_tests.rs"]
+mod tests;

@@ -20,7 +20,7 @@
 
 use ndarray::{Array1, Array2};
 
-use super::bellman::fill_q;
+use super::bellman::{fill_q, sup_change};
 use super::policy::{boltzmann_policy, check_temperature};
 use super::{Mdp, PlanError, ValueIterationConfig};
 
@@ -56,6 +56,11 @@ pub fn soft_value_iteration(
     for iteration in 1..=config.max_iterations {
         residual = soft_sweep(mdp, temperature, &v, &mut out, &mut q_row);
         std::mem::swap(&mut v, &mut out);
+        if !residual.is_finite() {
+            return Err(PlanError::Diverged {
+                iterations: iteration,
+            });
+        }
         if residual < config.tolerance {
             let mut q = vec![0.0; n_states * n_actions];
             fill_q(mdp, &v, &mut q);
@@ -85,7 +90,7 @@ fn soft_sweep(mdp: &Mdp, tau: f64, v: &[f64], out: &mut [f64], q_row: &mut [f64]
     for (s, o) in out.iter_mut().enumerate() {
         if mdp.is_terminal(s) {
             *o = 0.0;
-            residual = residual.max(v[s].abs());
+            residual = sup_change(residual, v[s].abs());
             continue;
         }
         let mut max = f64::NEG_INFINITY;
@@ -96,7 +101,7 @@ fn soft_sweep(mdp: &Mdp, tau: f64, v: &[f64], out: &mut [f64], q_row: &mut [f64]
         }
         let sum: f64 = q_row.iter().map(|&q| ((q - max) / tau).exp()).sum();
         *o = max + tau * sum.ln();
-        residual = residual.max((*o - v[s]).abs());
+        residual = sup_change(residual, (*o - v[s]).abs());
     }
     residual
 }

@@ -71,7 +71,8 @@ pub struct Solution {
 ///
 /// Fails with [`PlanError::NotConverged`] (carrying the last residual) when
 /// `config.max_iterations` sweeps do not bring the change below `config.tolerance`, which is
-/// what happens with γ = 1 when some state can collect reward forever.
+/// what happens with γ = 1 when some state can collect reward forever, and with
+/// [`PlanError::Diverged`] when values overflow `f64`.
 pub fn value_iteration(mdp: &Mdp, config: &ValueIterationConfig) -> Result<Solution, PlanError> {
     config.validate()?;
     let mut v = vec![0.0; mdp.n_states()];
@@ -80,6 +81,11 @@ pub fn value_iteration(mdp: &Mdp, config: &ValueIterationConfig) -> Result<Solut
     for iteration in 1..=config.max_iterations {
         residual = optimal_sweep(mdp, &v, &mut next);
         std::mem::swap(&mut v, &mut next);
+        if !residual.is_finite() {
+            return Err(PlanError::Diverged {
+                iterations: iteration,
+            });
+        }
         if residual < config.tolerance {
             return solution_from_values(mdp, v, iteration);
         }
@@ -174,6 +180,31 @@ mod tests {
                 tolerance: 1e-8
             })
         );
+    }
+
+    /// Values that overflow to infinity give inf − inf = NaN changes, which `f64::max` would
+    /// drop: every sweep-based method must report divergence instead of convergence.
+    #[test]
+    fn overflowing_values_are_divergence_not_convergence() {
+        let mut b = MdpBuilder::new(2, 1).gamma(0.99);
+        b.transition(0, 0, 0, 1.0, 1e308)
+            .terminal(1)
+            .initial_state(0);
+        let mdp = b.build().expect("valid");
+        let config = ValueIterationConfig::default();
+        assert!(matches!(
+            value_iteration(&mdp, &config),
+            Err(PlanError::Diverged { .. })
+        ));
+        let policy = crate::mdp::uniform_policy(2, 1).expect("one action");
+        assert!(matches!(
+            crate::mdp::evaluate_policy_iterative(&mdp, &policy, &config),
+            Err(PlanError::Diverged { .. })
+        ));
+        assert!(matches!(
+            crate::mdp::soft_value_iteration(&mdp, 0.5, &config),
+            Err(PlanError::Diverged { .. } | PlanError::NotConverged { .. })
+        ));
     }
 
     #[test]

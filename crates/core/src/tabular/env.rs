@@ -258,6 +258,35 @@ mod tests {
     }
 
     #[test]
+    fn outcomes_of_one_successor_pay_their_own_rewards() {
+        // From 0: back to 0 paying −100 (0.5) or −1 (0.25), or on to 1 paying −1 (0.25).
+        let mut b = MdpBuilder::new(2, 1);
+        b.transition(0, 0, 0, 0.5, -100.0)
+            .transition(0, 0, 1, 0.25, -1.0)
+            .transition(0, 0, 0, 0.25, -1.0);
+        b.initial_state(0).terminal(1);
+        let mut env = TabularEnv::new(Arc::new(b.build().expect("valid")));
+        env.reset(Some(9));
+        let draws = 20_000;
+        let mut counts = std::collections::BTreeMap::new();
+        for _ in 0..draws {
+            env.set_state(&[0.0]).expect("0 is a state");
+            let step = env.step(&0).expect("a valid step");
+            *counts
+                .entry((step.obs, step.reward as i64))
+                .or_insert(0usize) += 1;
+        }
+        assert_eq!(counts.len(), 3, "{counts:?}");
+        for (outcome, want) in [((0, -100), 0.5), ((0, -1), 0.25), ((1, -1), 0.25)] {
+            let got = counts.get(&outcome).copied().unwrap_or(0) as f64 / draws as f64;
+            assert!(
+                (got - want).abs() < 0.02,
+                "P{outcome:?} = {got}, model {want}"
+            );
+        }
+    }
+
+    #[test]
     fn initial_state_is_sampled_from_the_model() {
         let mut b = MdpBuilder::new(3, 1);
         for s in 0..3 {

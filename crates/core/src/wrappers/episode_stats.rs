@@ -4,6 +4,10 @@
 //! gains `"episode": {"r": return, "l": length, "t": seconds}`, and the three numbers are pushed
 //! into bounded queues (the last `buffer_length` episodes). The return sums the rewards this
 //! wrapper sees, so place it inside reward-normalising wrappers to record task returns.
+//!
+//! `set_state` in a running episode continues it (the return and length keep counting); with
+//! no episode running (before the first reset, or after one ended) it starts one, as a
+//! `reset` would, so the next recorded episode does not include the previous one's steps.
 
 use std::collections::VecDeque;
 use std::time::Instant;
@@ -21,6 +25,8 @@ pub struct RecordEpisodeStatistics<E> {
     episode_length: usize,
     episode_start: Instant,
     episode_count: usize,
+    /// `true` between a reset (or an episode-starting `set_state`) and the episode's end.
+    live: bool,
     returns: VecDeque<f64>,
     lengths: VecDeque<usize>,
     times: VecDeque<f64>,
@@ -44,6 +50,7 @@ impl<E: Env> RecordEpisodeStatistics<E> {
             episode_length: 0,
             episode_start: Instant::now(),
             episode_count: 0,
+            live: false,
             returns: VecDeque::with_capacity(buffer_length),
             lengths: VecDeque::with_capacity(buffer_length),
             times: VecDeque::with_capacity(buffer_length),
@@ -71,6 +78,13 @@ impl<E: Env> RecordEpisodeStatistics<E> {
     }
 
     wrapper_accessors!(env: E);
+
+    fn start_episode(&mut self) {
+        self.episode_start = Instant::now();
+        self.episode_return = 0.0;
+        self.episode_length = 0;
+        self.live = true;
+    }
 }
 
 fn push_bounded<T>(queue: &mut VecDeque<T>, cap: usize, x: T) {
@@ -97,9 +111,7 @@ impl<E: Env> Env for RecordEpisodeStatistics<E> {
 
     fn reset(&mut self, seed: Option<u64>) -> (E::Obs, Info) {
         let out = self.env.reset(seed);
-        self.episode_start = Instant::now();
-        self.episode_return = 0.0;
-        self.episode_length = 0;
+        self.start_episode();
         out
     }
 
@@ -124,6 +136,7 @@ impl<E: Env> Env for RecordEpisodeStatistics<E> {
             push_bounded(&mut self.times, cap, secs);
             self.episode_count += 1;
             self.episode_start = Instant::now();
+            self.live = false;
         }
         Ok(step)
     }
@@ -136,8 +149,13 @@ impl<E: Env> Env for RecordEpisodeStatistics<E> {
         self.env.state()
     }
 
+    /// Sets the inner state; starts a new episode's statistics when none is running.
     fn set_state(&mut self, state: &[f64]) -> Result<E::Obs, EnvError> {
-        self.env.set_state(state)
+        let obs = self.env.set_state(state)?;
+        if !self.live {
+            self.start_episode();
+        }
+        Ok(obs)
     }
 }
 
@@ -184,6 +202,36 @@ mod tests {
         let stats = s.info.get("episode").expect("statistics on truncation");
         assert_eq!(stats.get("r"), Some(&Value::Float(3.0)));
         assert_eq!(stats.get("l"), Some(&Value::Int(2)));
+        Ok(())
+    }
+
+    #[test]
+    fn set_state_continues_a_running_episode_and_starts_an_ended_one() -> Result<(), EnvError> {
+        // Counter rewards the count after each increment and terminates at 5.
+        let mut env = RecordEpisodeStatistics::new(Counter::new(5));
+        env.reset(Some(0));
+        env.step(&vec![0.0])?;
+        // Mid-episode: return 1 so far, then 4 and 5 after jumping to 3.
+        env.set_state(&[3.0])?;
+        env.step(&vec![0.0])?;
+        let s = env.step(&vec![0.0])?;
+        let stats = s.info.get("episode").expect("terminal step has statistics");
+        assert_eq!(stats.get("r"), Some(&Value::Float(10.0)));
+        assert_eq!(stats.get("l"), Some(&Value::Int(3)));
+        // After the end, set_state starts a fresh episode: 4 + 5 over two steps.
+        env.set_state(&[3.0])?;
+        env.step(&vec![0.0])?;
+        let s = env.step(&vec![0.0])?;
+        let stats = s.info.get("episode").expect("terminal step has statistics");
+        assert_eq!(stats.get("r"), Some(&Value::Float(9.0)));
+        assert_eq!(stats.get("l"), Some(&Value::Int(2)));
+        // Before any reset too.
+        let mut fresh = RecordEpisodeStatistics::new(Counter::new(5));
+        fresh.set_state(&[4.0])?;
+        let s = fresh.step(&vec![0.0])?;
+        let stats = s.info.get("episode").expect("terminal step has statistics");
+        assert_eq!(stats.get("r"), Some(&Value::Float(5.0)));
+        assert_eq!(stats.get("l"), Some(&Value::Int(1)));
         Ok(())
     }
 }

@@ -6,7 +6,8 @@
 //!
 //! - [`TimeLimit`] (truncation) and [`RecordEpisodeStatistics`] (episode return, length, time);
 //! - [`TransformObservation`], [`TransformReward`]: caller-supplied closures;
-//! - [`NormalizeObservation`], [`NormalizeReward`] over a [`RunningMeanStd`];
+//! - [`NormalizeObservation`], [`NormalizeReward`] over a [`RunningMeanStd`] (in `f32` and
+//!   `f64` respectively, reproducing Gymnasium's outputs bit for bit);
 //! - [`ClipAction`], [`RescaleAction`] for box actions;
 //! - [`FlattenObservation`], [`FrameStack`], [`TimeAwareObservation`].
 //!
@@ -19,7 +20,14 @@
 //! outer ones leave an existing entry alone, so the innermost original wins.
 //!
 //! Constructors that depend on the inner env's spaces return [`WrapperError`] instead of
-//! panicking when the space does not fit.
+//! panicking when the space does not fit, including a box whose bounds are not intervals (a NaN
+//! bound or `low > high`, which Gymnasium's `Box` refuses): later clipping and padding rely on
+//! well-formed bounds.
+//!
+//! `set_state` starts an episode when none is running (before the first reset, or after one
+//! ended), as a bare env's does: wrappers with per-episode bookkeeping ([`TimeLimit`],
+//! [`RecordEpisodeStatistics`], [`TimeAwareObservation`]) then start theirs afresh, and keep
+//! it when the state is set in the middle of an episode.
 
 /// Writes a wrapper's three documented accessors to its inner env, `inner()`, `inner_mut()` and
 /// `into_inner()`, over the field `$field` of type `$inner`. Invoked inside the wrapper's
@@ -44,6 +52,7 @@ macro_rules! wrapper_accessors {
 }
 
 mod action;
+mod affine;
 mod episode_stats;
 mod flatten;
 mod frame_stack;
@@ -54,6 +63,8 @@ mod time_limit;
 mod transform;
 
 #[cfg(test)]
+mod gymnasium_parity;
+#[cfg(test)]
 pub(crate) mod test_env;
 
 pub use action::{ClipAction, RescaleAction};
@@ -61,7 +72,7 @@ pub use episode_stats::RecordEpisodeStatistics;
 pub use flatten::FlattenObservation;
 pub use frame_stack::{FramePadding, FrameStack};
 pub use normalize::{NormalizeObservation, NormalizeReward};
-pub use running_stats::RunningMeanStd;
+pub use running_stats::{RunningMeanStd, StatFloat};
 pub use time_aware::TimeAwareObservation;
 pub use time_limit::TimeLimit;
 pub use transform::{TransformObservation, TransformReward};
@@ -101,6 +112,20 @@ pub enum WrapperError {
         /// The space, printed.
         space: String,
     },
+    /// An element of a box space has a NaN bound or `low > high`.
+    #[error("{wrapper}: {which} space element {index} has bounds [{low}, {high}], not an interval")]
+    InvalidBounds {
+        /// The wrapper's name.
+        wrapper: &'static str,
+        /// `"observation"` or `"action"`.
+        which: &'static str,
+        /// The element's flat index.
+        index: usize,
+        /// Its lower bound.
+        low: f64,
+        /// Its upper bound.
+        high: f64,
+    },
     /// A parameter is out of its range.
     #[error("{wrapper}: invalid {name} = {value}: {reason}")]
     InvalidParameter {
@@ -115,19 +140,129 @@ pub enum WrapperError {
     },
 }
 
-/// The box inside `space`, or the error naming `wrapper` and `which` space it was.
+/// The box inside `space`, or the error naming `wrapper` and `which` space it was. The box must
+/// be well formed: one bound pair per element, and each pair an interval (no NaN,
+/// `low <= high`, infinite ends allowed), as Gymnasium's `Box` requires.
 fn require_box(
     space: Space,
     wrapper: &'static str,
     which: &'static str,
 ) -> Result<BoxSpace, WrapperError> {
-    match space {
-        Space::Box(b) => Ok(b),
-        other => Err(WrapperError::UnsupportedSpace {
+    let b = match space {
+        Space::Box(b) => b,
+        other => {
+            return Err(WrapperError::UnsupportedSpace {
+                wrapper,
+                which,
+                expected: "a box",
+                space: other.to_string(),
+            });
+        }
+    };
+    let n: usize = b.shape.iter().product();
+    if b.low.len() != n || b.high.len() != n {
+        return Err(WrapperError::UnsupportedSpace {
             wrapper,
             which,
-            expected: "a box",
-            space: other.to_string(),
-        }),
+            expected: "a box with one bound pair per element of its shape",
+            space: format!(
+                "a box of shape {:?} with {} lower and {} upper bounds",
+                b.shape,
+                b.low.len(),
+                b.high.len()
+            ),
+        });
+    }
+    let bad = b
+        .low
+        .iter()
+        .zip(&b.high)
+        .position(|(lo, hi)| lo.is_nan() || hi.is_nan() || lo > hi);
+    if let Some(index) = bad {
+        return Err(WrapperError::InvalidBounds {
+            wrapper,
+            which,
+            index,
+            low: b.low[index],
+            high: b.high[index],
+        });
+    }
+    Ok(b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::test_env::Boxes;
+    use super::*;
+    use crate::env::Env;
+    use crate::space::DType;
+
+    fn bad_bounds(low: f64, high: f64) -> BoxSpace {
+        BoxSpace::from_bounds(vec![0.0, low, -1.0], vec![1.0, high, 1.0], DType::F32)
+    }
+
+    fn is_bad_element(err: WrapperError, low: f64, high: f64) -> bool {
+        let same = |a: f64, b: f64| a == b || (a.is_nan() && b.is_nan());
+        matches!(err, WrapperError::InvalidBounds { index: 1, low: l, high: h, .. }
+            if same(l, low) && same(h, high))
+    }
+
+    #[test]
+    fn malformed_box_bounds_are_refused_by_every_box_wrapper() {
+        for (low, high) in [(f64::NAN, 1.0), (0.0, f64::NAN), (2.0, 1.0)] {
+            let env = Boxes {
+                obs: bad_bounds(low, high),
+                act: bad_bounds(low, high),
+            };
+            let err = ClipAction::new(env.clone()).expect_err("clip needs intervals");
+            assert!(is_bad_element(err.clone(), low, high), "{err}");
+            assert!(err.to_string().contains("action space element 1"), "{err}");
+            let err = RescaleAction::new(env.clone(), 0.0, 1.0).expect_err("rescale too");
+            assert!(is_bad_element(err, low, high));
+            let err = FrameStack::new(env.clone(), 2, FramePadding::Zero).expect_err("padding");
+            assert!(is_bad_element(err.clone(), low, high));
+            assert!(
+                err.to_string().contains("observation space element 1"),
+                "{err}"
+            );
+            let err = TimeAwareObservation::new(env.clone(), 5, false).expect_err("time");
+            assert!(is_bad_element(err, low, high));
+            let err = NormalizeObservation::new(env).expect_err("normalise");
+            assert!(is_bad_element(err, low, high));
+        }
+    }
+
+    #[test]
+    fn well_formed_boxes_with_infinite_or_equal_ends_are_accepted() {
+        let b = BoxSpace::from_bounds(
+            vec![f64::NEG_INFINITY, 1.0, 2.0],
+            vec![f64::INFINITY, f64::INFINITY, 2.0],
+            DType::F32,
+        );
+        let env = Boxes {
+            obs: b.clone(),
+            act: b,
+        };
+        let clip = ClipAction::new(env.clone()).expect("intervals");
+        assert_eq!(clip.clip(&[-5.0, 0.0, 7.0]), vec![-5.0, 1.0, 2.0]);
+        let mut stack = FrameStack::new(env, 2, FramePadding::Zero).expect("intervals");
+        assert_eq!(stack.reset(None).0, vec![0.0, 1.0, 2.0, 0.0, 0.0, 0.0]);
+    }
+
+    #[test]
+    fn bounds_that_do_not_match_the_shape_are_refused() {
+        let mut act = BoxSpace::uniform(&[2], -1.0, 1.0, DType::F32);
+        act.high.pop();
+        let env = Boxes {
+            obs: BoxSpace::uniform(&[1], -1.0, 1.0, DType::F32),
+            act,
+        };
+        assert!(matches!(
+            ClipAction::new(env),
+            Err(WrapperError::UnsupportedSpace {
+                which: "action",
+                ..
+            })
+        ));
     }
 }

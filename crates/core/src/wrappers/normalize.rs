@@ -8,6 +8,17 @@
 //!   flag: the terminal step's reward starts a fresh `G`, and neither truncation nor `reset`
 //!   clears it.
 //!
+//! "Exactly" is bit for bit. Gymnasium keeps the observation statistics in the dtype of the
+//! wrapper's `float32` observation space and the return statistics in `f64`, so
+//! `NormalizeObservation` holds a [`RunningMeanStd<f32>`] and computes the update and
+//! `(obs − mean) / sqrt(var + epsilon)` in `f32` with NumPy 2's operation order and scalar
+//! promotion (see [`RunningMeanStd`]), while `NormalizeReward` holds a `RunningMeanStd<f64>`.
+//! The committed fixture `crates/core/tests/fixtures/normalize_gymnasium.json`, written by
+//! Gymnasium itself (`make_normalize_fixtures.py` beside it), pins both: every normalised
+//! observation and reward of a 50-event replay must match to the bit. (Gymnasium would
+//! promote its statistics to `f64` after the first update if the inner env emitted `float64`
+//! observations; our observations are `Vec<f32>`, so that case does not arise.)
+//!
 //! Statistics updates can be frozen (`set_update_running_mean(false)`) for evaluation, and the
 //! statistics are readable and replaceable so that a trained agent's can be carried over.
 //!
@@ -19,7 +30,7 @@ use crate::env::{Env, EnvError, Step};
 use crate::space::{BoxSpace, DType, Space};
 use crate::value::{Info, Value};
 
-use super::{RunningMeanStd, WrapperError, keep_task_reward, require_box};
+use super::{RunningMeanStd, StatFloat, WrapperError, keep_task_reward, require_box};
 
 /// Gymnasium's default `epsilon` under the square root.
 const DEFAULT_EPSILON: f64 = 1e-8;
@@ -39,9 +50,9 @@ fn check_epsilon(wrapper: &'static str, epsilon: f64) -> Result<(), WrapperError
 
 /// Replaces `current` by `new` statistics handed in from outside, which must track vectors of
 /// the same dimension: the per-step updates rely on it (and would panic otherwise).
-fn replace_stats(
-    current: &mut RunningMeanStd,
-    new: RunningMeanStd,
+fn replace_stats<F: StatFloat>(
+    current: &mut RunningMeanStd<F>,
+    new: RunningMeanStd<F>,
     wrapper: &'static str,
     name: &'static str,
 ) -> Result<(), WrapperError> {
@@ -66,7 +77,7 @@ fn replace_stats(
 #[derive(Debug, Clone)]
 pub struct NormalizeObservation<E> {
     env: E,
-    rms: RunningMeanStd,
+    rms: RunningMeanStd<f32>,
     epsilon: f64,
     update: bool,
     shape: Vec<usize>,
@@ -78,7 +89,8 @@ impl<E: Env<Obs = Vec<f32>>> NormalizeObservation<E> {
         Self::with_epsilon(env, DEFAULT_EPSILON)
     }
 
-    /// Wraps `env` with another `epsilon` under the square root.
+    /// Wraps `env` with another `epsilon` under the square root (added in `f32`, as
+    /// Gymnasium adds the Python float to its `float32` variance).
     pub fn with_epsilon(env: E, epsilon: f64) -> Result<Self, WrapperError> {
         check_epsilon("NormalizeObservation", epsilon)?;
         let b = require_box(
@@ -95,14 +107,14 @@ impl<E: Env<Obs = Vec<f32>>> NormalizeObservation<E> {
         })
     }
 
-    /// The running observation statistics.
-    pub fn obs_rms(&self) -> &RunningMeanStd {
+    /// The running observation statistics (`f32`, as Gymnasium's).
+    pub fn obs_rms(&self) -> &RunningMeanStd<f32> {
         &self.rms
     }
 
     /// Replaces the statistics (e.g. with a trained agent's); refuses statistics whose
     /// dimension is not the observation's length.
-    pub fn set_obs_rms(&mut self, rms: RunningMeanStd) -> Result<(), WrapperError> {
+    pub fn set_obs_rms(&mut self, rms: RunningMeanStd<f32>) -> Result<(), WrapperError> {
         replace_stats(&mut self.rms, rms, "NormalizeObservation", "obs_rms")
     }
 
@@ -122,9 +134,9 @@ impl<E: Env<Obs = Vec<f32>>> NormalizeObservation<E> {
     /// returned vector is the inner env's, so a step allocates nothing here.
     fn normalize(&mut self, mut obs: Vec<f32>, update: bool) -> Vec<f32> {
         if update {
-            self.rms.update_one_f32(&obs);
+            self.rms.update_one(&obs);
         }
-        self.rms.normalize_f32_in_place(&mut obs, self.epsilon);
+        self.rms.normalize_in_place(&mut obs, self.epsilon);
         obs
     }
 }
@@ -177,7 +189,7 @@ impl<E: Env<Obs = Vec<f32>>> Env for NormalizeObservation<E> {
 #[derive(Debug, Clone)]
 pub struct NormalizeReward<E> {
     env: E,
-    rms: RunningMeanStd,
+    rms: RunningMeanStd<f64>,
     discounted_return: f64,
     gamma: f64,
     epsilon: f64,
@@ -215,13 +227,13 @@ impl<E: Env> NormalizeReward<E> {
         })
     }
 
-    /// The running statistics of the discounted return.
-    pub fn return_rms(&self) -> &RunningMeanStd {
+    /// The running statistics of the discounted return (`f64`, as Gymnasium's).
+    pub fn return_rms(&self) -> &RunningMeanStd<f64> {
         &self.rms
     }
 
     /// Replaces the return statistics; refuses statistics whose dimension is not 1.
-    pub fn set_return_rms(&mut self, rms: RunningMeanStd) -> Result<(), WrapperError> {
+    pub fn set_return_rms(&mut self, rms: RunningMeanStd<f64>) -> Result<(), WrapperError> {
         replace_stats(&mut self.rms, rms, "NormalizeReward", "return_rms")
     }
 
@@ -382,10 +394,13 @@ mod tests {
         let o2 = env.step(&vec![0.0])?.obs;
         let (m, v) = prior_moments(&[0.0, 1.0, 2.0]);
         let rms = env.obs_rms();
-        assert!(close(rms.mean()[0], m) && close(rms.mean()[1], -m));
-        assert!(close(rms.var()[0], v) && close(rms.var()[1], v));
+        // f32 statistics: the closed form to f32 accuracy, the output from them to the bit.
+        let near = |a: f32, b: f64| (f64::from(a) - b).abs() < 1e-6 * (1.0 + b.abs());
+        assert!(near(rms.mean()[0], m) && near(rms.mean()[1], -m));
+        assert!(near(rms.var()[0], v) && near(rms.var()[1], v));
         assert!(close(rms.count(), 3.0001));
-        let want = ((2.0 - m) / (v + 1e-8).sqrt()) as f32;
+        let want = (2.0 - rms.mean()[0]) / (rms.var()[0] + 1e-8f32).sqrt();
+        assert!(near(want, (2.0 - m) / (v + 1e-8).sqrt()));
         assert_eq!(o2, vec![want, -want]);
         // Frozen statistics, and set_state normalises without updating.
         env.set_update_running_mean(false);

@@ -4,22 +4,86 @@
 //! running moments with Chan et al.'s parallel update, so the result does not depend on how the
 //! data was split into batches. As in Gymnasium the count starts at a small `epsilon` (1e-4)
 //! with mean 0 and variance 1: a weak prior that keeps the first normalisations finite.
+//!
+//! The statistics are kept in an element type `F` ([`StatFloat`]: `f64`, Gymnasium's default
+//! and what `NormalizeReward` uses, or `f32`, what `NormalizeObservation` keeps for its
+//! `float32` observation space). The arithmetic reproduces NumPy 2's bit for bit for a
+//! one-sample update (`update_mean_var_count_from_moments`) and for the normalisation: the
+//! mean and variance are arrays of `F`, while the count is a Python float (`f64`) and the
+//! batch count a Python int. Under NumPy 2's promotion rules (NEP 50) Python scalars are
+//! "weak": `f32 array ⊗ python float` converts the scalar to `f32` and computes in `f32`. So
+//! every use of the count (and of `epsilon`) is the `f64` value rounded to `F` at that point
+//! ([`StatFloat::from_f64`]), while the count itself accumulates in `f64`; and the operations
+//! run in NumPy's order, left to right as the Python expression is written.
 
+use std::fmt::Debug;
+use std::ops::{Add, Div, Mul, Sub};
+
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-/// Running per-element mean and variance of vectors of a fixed dimension.
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for f32 {}
+    impl Sealed for f64 {}
+}
+
+/// Element type of [`RunningMeanStd`]: `f32` or `f64` (sealed).
+pub trait StatFloat:
+    Copy
+    + Debug
+    + PartialEq
+    + Serialize
+    + DeserializeOwned
+    + Add<Output = Self>
+    + Sub<Output = Self>
+    + Mul<Output = Self>
+    + Div<Output = Self>
+    + sealed::Sealed
+{
+    /// A Python float (`f64`) as NumPy 2 converts a weak scalar operand to the array's dtype:
+    /// rounded to nearest (the identity for `f64`).
+    fn from_f64(x: f64) -> Self;
+
+    /// The correctly rounded square root (IEEE 754, as `np.sqrt`).
+    fn sqrt(self) -> Self;
+}
+
+impl StatFloat for f32 {
+    fn from_f64(x: f64) -> Self {
+        x as f32
+    }
+
+    fn sqrt(self) -> Self {
+        f32::sqrt(self)
+    }
+}
+
+impl StatFloat for f64 {
+    fn from_f64(x: f64) -> Self {
+        x
+    }
+
+    fn sqrt(self) -> Self {
+        f64::sqrt(self)
+    }
+}
+
+/// Running per-element mean and variance of vectors of a fixed dimension, in `F`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct RunningMeanStd {
-    mean: Vec<f64>,
-    var: Vec<f64>,
+#[serde(bound = "")]
+pub struct RunningMeanStd<F: StatFloat = f64> {
+    mean: Vec<F>,
+    var: Vec<F>,
     count: f64,
 }
 
-impl RunningMeanStd {
+impl<F: StatFloat> RunningMeanStd<F> {
     /// Gymnasium's default prior count.
     pub const DEFAULT_EPSILON: f64 = 1e-4;
 
     /// Statistics of `dim`-vectors with Gymnasium's prior (mean 0, variance 1, count 1e-4).
+    /// Where the element type is not inferred, name it: `RunningMeanStd::<f32>::new(4)`.
     pub fn new(dim: usize) -> Self {
         Self::with_epsilon(dim, Self::DEFAULT_EPSILON)
     }
@@ -27,8 +91,8 @@ impl RunningMeanStd {
     /// Statistics with mean 0, variance 1 and a prior count of `epsilon`.
     pub fn with_epsilon(dim: usize, epsilon: f64) -> Self {
         RunningMeanStd {
-            mean: vec![0.0; dim],
-            var: vec![1.0; dim],
+            mean: vec![F::from_f64(0.0); dim],
+            var: vec![F::from_f64(1.0); dim],
             count: epsilon,
         }
     }
@@ -39,21 +103,117 @@ impl RunningMeanStd {
     }
 
     /// Running mean per element.
-    pub fn mean(&self) -> &[f64] {
+    pub fn mean(&self) -> &[F] {
         &self.mean
     }
 
     /// Running (population) variance per element.
-    pub fn var(&self) -> &[f64] {
+    pub fn var(&self) -> &[F] {
         &self.var
     }
 
-    /// Number of samples seen, plus the prior count.
+    /// Number of samples seen, plus the prior count (a Python float in Gymnasium: `f64`).
     pub fn count(&self) -> f64 {
         self.count
     }
 
+    /// Merges one sample, in place and without allocating: Gymnasium's
+    /// `update(np.array([x]))`, bit for bit.
+    ///
+    /// # Panics
+    /// When `x.len()` differs from [`Self::dim`].
+    pub fn update_one(&mut self, x: &[F]) {
+        self.check_len(x.len());
+        let count = self.count;
+        // `count + batch_count`: a Python float plus the int 1.
+        let total = count + 1.0;
+        let (c, t) = (F::from_f64(count), F::from_f64(total));
+        for ((m, v), x) in self.mean.iter_mut().zip(&mut self.var).zip(x) {
+            // The moments of the one-row batch as `np.mean` / `np.var` compute them: the mean
+            // is `x / 1 = x`; the variance `(x − mean)² / 1` is 0, or NaN for an infinite `x`.
+            let batch_mean = *x;
+            let deviation = *x - batch_mean;
+            let batch_var = deviation * deviation;
+            let delta = batch_mean - *m;
+            // Multiplying by `batch_count` = 1 is exact, so those factors are dropped.
+            let m2 = *v * c + batch_var + delta * delta * c / t;
+            *m = *m + delta / t;
+            *v = m2 / t;
+        }
+        self.count = total;
+    }
+
+    /// [`Self::update_one`] for statistics of dimension 1.
+    ///
+    /// # Panics
+    /// When [`Self::dim`] is not 1.
+    pub fn update_scalar(&mut self, x: F) {
+        self.update_one(&[x]);
+    }
+
+    /// Merges a batch given by its mean, population variance and size (Chan's update, in
+    /// Gymnasium's `update_mean_var_count_from_moments` order).
+    ///
+    /// # Panics
+    /// When the moments' length differs from [`Self::dim`].
+    pub fn update_from_moments(&mut self, batch_mean: &[F], batch_var: &[F], batch_count: f64) {
+        assert!(
+            batch_mean.len() == self.dim() && batch_var.len() == self.dim(),
+            "RunningMeanStd: moments of the wrong length"
+        );
+        let total = self.count + batch_count;
+        let (c, b, t) = (
+            F::from_f64(self.count),
+            F::from_f64(batch_count),
+            F::from_f64(total),
+        );
+        for (i, (m, v)) in self.mean.iter_mut().zip(&mut self.var).enumerate() {
+            let delta = batch_mean[i] - *m;
+            let m2 = *v * c + batch_var[i] * b + delta * delta * c * b / t;
+            *m = *m + delta * b / t;
+            *v = m2 / t;
+        }
+        self.count = total;
+    }
+
+    /// `(x − mean) / sqrt(var + epsilon)`, element by element, with `epsilon` rounded to `F`
+    /// (a weak Python scalar).
+    ///
+    /// # Panics
+    /// When `x.len()` differs from [`Self::dim`].
+    pub fn normalize(&self, x: &[F], epsilon: f64) -> Vec<F> {
+        let mut out = x.to_vec();
+        self.normalize_in_place(&mut out, epsilon);
+        out
+    }
+
+    /// [`Self::normalize`] written over `x`.
+    ///
+    /// # Panics
+    /// When `x.len()` differs from [`Self::dim`].
+    pub fn normalize_in_place(&self, x: &mut [F], epsilon: f64) {
+        self.check_len(x.len());
+        let eps = F::from_f64(epsilon);
+        for (x, (m, v)) in x.iter_mut().zip(self.mean.iter().zip(&self.var)) {
+            *x = (*x - *m) / (*v + eps).sqrt();
+        }
+    }
+
+    fn check_len(&self, len: usize) {
+        assert_eq!(
+            len,
+            self.dim(),
+            "RunningMeanStd: sample of the wrong length"
+        );
+    }
+}
+
+impl RunningMeanStd<f64> {
     /// Merges a batch of samples (one row each). An empty batch changes nothing.
+    ///
+    /// The batch moments are two-pass sums in row order; NumPy's `np.mean` / `np.var` of a
+    /// batch of several rows may round differently in the last bits (only one-row batches,
+    /// what the wrappers merge, are exact).
     ///
     /// # Panics
     /// When a row's length differs from [`Self::dim`]: the caller promised vectors of one
@@ -83,112 +243,6 @@ impl RunningMeanStd {
         var.iter_mut().for_each(|v| *v /= n);
         self.update_from_moments(&mean, &var, n);
     }
-
-    /// Merges one sample, in place and without allocating.
-    ///
-    /// Equal, bit for bit, to [`Self::update`] with the one-row batch `[x]`: Chan's update
-    /// with batch mean `x`, batch variance 0 and batch count 1, with the zero terms dropped.
-    ///
-    /// # Panics
-    /// When `x.len()` differs from [`Self::dim`].
-    pub fn update_one(&mut self, x: &[f64]) {
-        self.merge_sample(x.iter().copied());
-    }
-
-    /// [`Self::update_one`] for an `f32` sample, widened element by element as it is read.
-    ///
-    /// # Panics
-    /// When `x.len()` differs from [`Self::dim`].
-    pub fn update_one_f32(&mut self, x: &[f32]) {
-        self.merge_sample(x.iter().map(|v| f64::from(*v)));
-    }
-
-    /// [`Self::update_one`] for statistics of dimension 1.
-    ///
-    /// # Panics
-    /// When [`Self::dim`] is not 1.
-    pub fn update_scalar(&mut self, x: f64) {
-        self.merge_sample(std::iter::once(x));
-    }
-
-    /// Chan's update with a batch of one sample.
-    fn merge_sample(&mut self, x: impl ExactSizeIterator<Item = f64>) {
-        self.check_len(x.len());
-        // The same operations, in the same order, as `update_from_moments` with
-        // `batch_count = 1` and `batch_var = 0`: multiplying by 1 and adding 0 are exact, so
-        // dropping them changes no bit.
-        let count = self.count;
-        let total = count + 1.0;
-        for ((m, v), x) in self.mean.iter_mut().zip(&mut self.var).zip(x) {
-            let delta = x - *m;
-            let m2 = *v * count + delta * delta * count / total;
-            *m += delta / total;
-            *v = m2 / total;
-        }
-        self.count = total;
-    }
-
-    /// Merges a batch given by its mean, population variance and size (Chan's update).
-    ///
-    /// # Panics
-    /// When the moments' length differs from [`Self::dim`].
-    pub fn update_from_moments(&mut self, batch_mean: &[f64], batch_var: &[f64], batch_count: f64) {
-        assert!(
-            batch_mean.len() == self.dim() && batch_var.len() == self.dim(),
-            "RunningMeanStd: moments of the wrong length"
-        );
-        let total = self.count + batch_count;
-        for i in 0..self.dim() {
-            let delta = batch_mean[i] - self.mean[i];
-            let m2 = self.var[i] * self.count
-                + batch_var[i] * batch_count
-                + delta * delta * self.count * batch_count / total;
-            self.mean[i] += delta * batch_count / total;
-            self.var[i] = m2 / total;
-        }
-        self.count = total;
-    }
-
-    /// `(x − mean) / sqrt(var + epsilon)`, element by element.
-    ///
-    /// # Panics
-    /// When `x.len()` differs from [`Self::dim`].
-    pub fn normalize(&self, x: &[f64], epsilon: f64) -> Vec<f64> {
-        let mut out = x.to_vec();
-        self.normalize_in_place(&mut out, epsilon);
-        out
-    }
-
-    /// [`Self::normalize`] written over `x`.
-    ///
-    /// # Panics
-    /// When `x.len()` differs from [`Self::dim`].
-    pub fn normalize_in_place(&self, x: &mut [f64], epsilon: f64) {
-        self.check_len(x.len());
-        for (x, (m, v)) in x.iter_mut().zip(self.mean.iter().zip(&self.var)) {
-            *x = (*x - m) / (v + epsilon).sqrt();
-        }
-    }
-
-    /// [`Self::normalize`] of an `f32` vector, computed in `f64` and rounded back, written
-    /// over `x`.
-    ///
-    /// # Panics
-    /// When `x.len()` differs from [`Self::dim`].
-    pub fn normalize_f32_in_place(&self, x: &mut [f32], epsilon: f64) {
-        self.check_len(x.len());
-        for (x, (m, v)) in x.iter_mut().zip(self.mean.iter().zip(&self.var)) {
-            *x = ((f64::from(*x) - m) / (v + epsilon).sqrt()) as f32;
-        }
-    }
-
-    fn check_len(&self, len: usize) {
-        assert_eq!(
-            len,
-            self.dim(),
-            "RunningMeanStd: sample of the wrong length"
-        );
-    }
 }
 
 #[cfg(test)]
@@ -203,7 +257,7 @@ mod tests {
     #[test]
     fn hand_computed_updates() {
         // Prior (mean 0, var 1, count 1e-4) merged with the batch {1, 3}: mean 2, var 1.
-        let mut rms = RunningMeanStd::new(1);
+        let mut rms = RunningMeanStd::<f64>::new(1);
         rms.update(&[[1.0], [3.0]]);
         let total = 2.0001;
         assert!(close(rms.mean()[0], 2.0 * 2.0 / total));
@@ -211,7 +265,7 @@ mod tests {
         assert!(close(rms.var()[0], m2 / total));
         assert!(close(rms.count(), total));
         // Without a prior the first batch's moments are taken as they are.
-        let mut exact = RunningMeanStd::with_epsilon(2, 0.0);
+        let mut exact = RunningMeanStd::<f64>::with_epsilon(2, 0.0);
         exact.update(&[[1.0, 10.0], [3.0, 10.0], [5.0, 10.0]]);
         assert!(close(exact.mean()[0], 3.0) && close(exact.mean()[1], 10.0));
         assert!(close(exact.var()[0], 8.0 / 3.0) && close(exact.var()[1], 0.0));
@@ -219,40 +273,86 @@ mod tests {
     }
 
     #[test]
+    fn f32_statistics_compute_in_f32_with_the_count_rounded_at_each_use() {
+        let mut rms = RunningMeanStd::<f32>::new(2);
+        rms.update_one(&[3.0, 1e6]);
+        // NumPy: count 1e-4 and count + 1 are Python floats, rounded to f32 where they meet
+        // the f32 arrays.
+        let (c, t) = (1e-4f64 as f32, (1e-4f64 + 1.0) as f32);
+        let mean = |x: f32| x / t;
+        let var = |x: f32| (c + x * x * c / t) / t;
+        assert_eq!(rms.mean(), &[mean(3.0), mean(1e6)]);
+        assert_eq!(rms.var(), &[var(3.0), var(1e6)]);
+        assert_eq!(rms.count(), 1e-4 + 1.0);
+        // The second update rounds the f64 count 1.0001 + 1 to f32 again.
+        rms.update_one(&[-1.0, 0.0]);
+        let (c2, t2) = ((1e-4f64 + 1.0) as f32, (1e-4f64 + 1.0 + 1.0) as f32);
+        let d = -1.0 - mean(3.0);
+        assert_eq!(rms.mean()[0], mean(3.0) + d / t2);
+        assert_eq!(rms.var()[0], (var(3.0) * c2 + d * d * c2 / t2) / t2);
+        // The normalisation adds epsilon as an f32.
+        let want = (5.0 - rms.mean()[0]) / (rms.var()[0] + 1e-8f32).sqrt();
+        assert_eq!(rms.normalize(&[5.0, 0.0], 1e-8)[0], want);
+        // An infinite sample gives NumPy's NaN batch variance, and so a NaN variance.
+        let mut inf = RunningMeanStd::<f32>::new(1);
+        inf.update_scalar(f32::INFINITY);
+        assert!(inf.var()[0].is_nan() && inf.mean()[0] == f32::INFINITY);
+    }
+
+    #[test]
     #[should_panic(expected = "wrong length")]
     fn a_sample_of_the_wrong_length_panics() {
-        RunningMeanStd::new(2).update_one(&[1.0]);
+        RunningMeanStd::<f64>::new(2).update_one(&[1.0]);
+    }
+
+    fn bits64(r: &RunningMeanStd<f64>) -> (Vec<u64>, u64) {
+        let v = r
+            .mean()
+            .iter()
+            .chain(r.var())
+            .map(|v| v.to_bits())
+            .collect();
+        (v, r.count().to_bits())
+    }
+
+    fn bits32(r: &RunningMeanStd<f32>) -> (Vec<u32>, u64) {
+        let v = r
+            .mean()
+            .iter()
+            .chain(r.var())
+            .map(|v| v.to_bits())
+            .collect();
+        (v, r.count().to_bits())
     }
 
     proptest! {
-        /// The allocation-free single-sample updates give the same bits as a one-row batch,
-        /// and the in-place normalisations the same bits as the allocating one.
+        /// The allocation-free single-sample update gives the same bits as a one-row batch
+        /// and as Chan's update with the moments (x, 0, 1), in f64 and in f32; the in-place
+        /// normalisation the same bits as the allocating one.
         #[test]
         fn single_sample_paths_match_the_batch_path(
-            samples in prop::collection::vec(prop::collection::vec(-1e3f32..1e3, 3), 1..20),
-            epsilon in prop_oneof![Just(RunningMeanStd::DEFAULT_EPSILON), 0.0f64..2.0],
+            samples in prop::collection::vec(prop::collection::vec(-1e6f32..1e6, 3), 1..20),
+            epsilon in prop_oneof![Just(RunningMeanStd::<f64>::DEFAULT_EPSILON), 0.0f64..2.0],
         ) {
-            let mut batch = RunningMeanStd::with_epsilon(3, epsilon);
+            let mut batch = RunningMeanStd::<f64>::with_epsilon(3, epsilon);
             let mut one = batch.clone();
-            let mut one_f32 = batch.clone();
-            let mut scalar = RunningMeanStd::with_epsilon(1, epsilon);
+            let mut scalar = RunningMeanStd::<f64>::with_epsilon(1, epsilon);
             let mut scalar_batch = scalar.clone();
+            let mut one32 = RunningMeanStd::<f32>::with_epsilon(3, epsilon);
+            let mut moments32 = one32.clone();
             for s in &samples {
                 let x: Vec<f64> = s.iter().map(|v| f64::from(*v)).collect();
                 batch.update(&[&x]);
                 one.update_one(&x);
-                one_f32.update_one_f32(s);
                 scalar.update_scalar(x[0]);
                 scalar_batch.update(&[[x[0]]]);
-                let bits = |r: &RunningMeanStd| {
-                    let v: Vec<u64> = r.mean().iter().chain(r.var()).map(|v| v.to_bits()).collect();
-                    (v, r.count().to_bits())
-                };
-                prop_assert_eq!(bits(&one), bits(&batch));
-                prop_assert_eq!(bits(&one_f32), bits(&batch));
-                prop_assert_eq!(bits(&scalar), bits(&scalar_batch));
+                one32.update_one(s);
+                moments32.update_from_moments(s, &[0.0; 3], 1.0);
+                prop_assert_eq!(bits64(&one), bits64(&batch));
+                prop_assert_eq!(bits64(&scalar), bits64(&scalar_batch));
+                prop_assert_eq!(bits32(&one32), bits32(&moments32));
 
-                // The formula as written before the in-place versions existed.
+                // The formula as written out.
                 let want: Vec<f64> = x
                     .iter()
                     .zip(batch.mean().iter().zip(batch.var()))
@@ -262,10 +362,14 @@ mod tests {
                 let mut in_place = x.clone();
                 batch.normalize_in_place(&mut in_place, 1e-8);
                 prop_assert_eq!(&in_place, &want);
+                let want32: Vec<f32> = s
+                    .iter()
+                    .zip(one32.mean().iter().zip(one32.var()))
+                    .map(|(x, (m, v))| (x - m) / (v + 1e-8f32).sqrt())
+                    .collect();
                 let mut obs = s.clone();
-                batch.normalize_f32_in_place(&mut obs, 1e-8);
-                let want_f32: Vec<f32> = want.iter().map(|v| *v as f32).collect();
-                prop_assert_eq!(obs, want_f32);
+                one32.normalize_in_place(&mut obs, 1e-8);
+                prop_assert_eq!(obs, want32);
             }
         }
 
@@ -278,8 +382,8 @@ mod tests {
                 1..8,
             )
         ) {
-            let eps = RunningMeanStd::DEFAULT_EPSILON;
-            let mut rms = RunningMeanStd::new(2);
+            let eps = RunningMeanStd::<f64>::DEFAULT_EPSILON;
+            let mut rms = RunningMeanStd::<f64>::new(2);
             for b in &batches {
                 rms.update(b);
             }

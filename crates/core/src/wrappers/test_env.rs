@@ -2,7 +2,8 @@
 //!
 //! [`Counter`] counts steps: observation `[v, -v]`, reward `v` after the increment,
 //! `terminated` when `v` reaches `end`. Its start value is drawn from its own RNG, so seeding
-//! is observable, and the action it received is echoed in `info["action"]`.
+//! is observable, and the action it received is echoed in `info["action"]`. Like a tabular env,
+//! `set_state` starts (or continues) an episode.
 
 use rand::Rng;
 
@@ -93,6 +94,7 @@ impl Env for Counter {
         match state {
             [v] if (0.0..=100.0).contains(v) && v.fract() == 0.0 => {
                 self.value = *v as i64;
+                self.active = true;
                 Ok(self.obs())
             }
             _ => Err(EnvError::InvalidState {
@@ -133,6 +135,55 @@ impl Env for Fixed {
             terminated: false,
             truncated: false,
             info: Info::new(),
+        })
+    }
+}
+
+/// An env with caller-chosen box spaces: observations are zeros, steps never end, and the
+/// action received is echoed in `info["action"]`. Its constructors never look at the bounds,
+/// so malformed boxes can be handed to wrappers.
+#[derive(Debug, Clone)]
+pub(crate) struct Boxes {
+    pub(crate) obs: BoxSpace,
+    pub(crate) act: BoxSpace,
+}
+
+impl Boxes {
+    /// Box actions in `[low, high]` (one element, `float32`), observations in `[-1, 1]`.
+    pub(crate) fn actions(low: f64, high: f64) -> Self {
+        Boxes {
+            obs: BoxSpace::uniform(&[1], -1.0, 1.0, DType::F32),
+            act: BoxSpace::uniform(&[1], low, high, DType::F32),
+        }
+    }
+}
+
+impl Env for Boxes {
+    type Obs = Vec<f32>;
+    type Act = Vec<f32>;
+
+    fn observation_space(&self) -> Space {
+        Space::Box(self.obs.clone())
+    }
+
+    fn action_space(&self) -> Space {
+        Space::Box(self.act.clone())
+    }
+
+    fn reset(&mut self, _seed: Option<u64>) -> (Vec<f32>, Info) {
+        (vec![0.0; self.obs.len()], Info::new())
+    }
+
+    fn step(&mut self, action: &Vec<f32>) -> Result<Step<Vec<f32>>, EnvError> {
+        self.validate_action(action)?;
+        let mut info = Info::new();
+        info.insert("action".into(), Value::F32(action.clone()));
+        Ok(Step {
+            obs: vec![0.0; self.obs.len()],
+            reward: 0.0,
+            terminated: false,
+            truncated: false,
+            info,
         })
     }
 }

@@ -5,7 +5,9 @@
 //! `normalize_time`. The flattened space is the inner box (as one dimension) extended with the
 //! bound `[0, max_steps]` (or `[0, 1]`). Gymnasium reads `max_steps` from the spec's time
 //! limit; here the caller passes it, normally the same value as the inner [`super::TimeLimit`].
-//! `set_state` keeps `t`, as `TimeLimit` keeps its count.
+//! `set_state` keeps `t` in a running episode, as `TimeLimit` keeps its count, and restarts it at
+//! 0 when no episode is running (before the first reset, or after one ended), as `TimeLimit`
+//! starts a new episode then.
 
 use crate::env::{Env, EnvError, Step};
 use crate::space::{BoxSpace, DType, Space};
@@ -21,6 +23,8 @@ pub struct TimeAwareObservation<E> {
     normalize_time: bool,
     inner_space: BoxSpace,
     t: usize,
+    /// `true` between a reset (or an episode-starting `set_state`) and the episode's end.
+    live: bool,
 }
 
 impl<E: Env<Obs = Vec<f32>>> TimeAwareObservation<E> {
@@ -45,6 +49,7 @@ impl<E: Env<Obs = Vec<f32>>> TimeAwareObservation<E> {
             normalize_time,
             inner_space,
             t: 0,
+            live: false,
         })
     }
 
@@ -89,6 +94,7 @@ impl<E: Env<Obs = Vec<f32>>> Env for TimeAwareObservation<E> {
 
     fn reset(&mut self, seed: Option<u64>) -> (Vec<f32>, Info) {
         self.t = 0;
+        self.live = true;
         let (obs, info) = self.env.reset(seed);
         (self.append_time(obs), info)
     }
@@ -96,6 +102,9 @@ impl<E: Env<Obs = Vec<f32>>> Env for TimeAwareObservation<E> {
     fn step(&mut self, action: &E::Act) -> Result<Step<Vec<f32>>, EnvError> {
         let step = self.env.step(action)?;
         self.t += 1;
+        if step.done() {
+            self.live = false;
+        }
         Ok(step.map_obs(|o| self.append_time(o)))
     }
 
@@ -109,6 +118,10 @@ impl<E: Env<Obs = Vec<f32>>> Env for TimeAwareObservation<E> {
 
     fn set_state(&mut self, state: &[f64]) -> Result<Vec<f32>, EnvError> {
         let obs = self.env.set_state(state)?;
+        if !self.live {
+            self.t = 0;
+            self.live = true;
+        }
         Ok(self.append_time(obs))
     }
 }
@@ -147,6 +160,24 @@ mod tests {
         };
         assert_eq!(b.high.last(), Some(&1.0));
         assert!(TimeAwareObservation::new(Counter::new(10), 0, true).is_err());
+        Ok(())
+    }
+
+    #[test]
+    fn set_state_restarts_the_time_only_when_no_episode_runs() -> Result<(), EnvError> {
+        let mut env = TimeAwareObservation::new(Counter::new(3), 10, false).expect("box");
+        // Before any reset: t starts at 0.
+        assert_eq!(env.set_state(&[1.0])?, vec![1.0, -1.0, 0.0]);
+        assert_eq!(env.step(&vec![0.0])?.obs, vec![2.0, -2.0, 1.0]);
+        // Mid-episode: kept.
+        assert_eq!(env.set_state(&[0.0])?, vec![0.0, 0.0, 1.0]);
+        env.step(&vec![0.0])?;
+        env.step(&vec![0.0])?;
+        let last = env.step(&vec![0.0])?;
+        assert!(last.terminated);
+        assert_eq!(last.obs, vec![3.0, -3.0, 4.0]);
+        // After the episode ended: restarted.
+        assert_eq!(env.set_state(&[2.0])?, vec![2.0, -2.0, 0.0]);
         Ok(())
     }
 }

@@ -4,6 +4,12 @@
 //! a step that both reaches the goal and hits the limit reports both flags. Unlike Gymnasium
 //! (which leaves that to the order-enforcing wrapper), stepping after the episode ended is an
 //! error here ([`EnvError::ResetNeeded`]), so a runaway loop cannot silently run past the limit.
+//!
+//! `set_state` makes the episode steppable, as it does for a bare env (a tabular env's
+//! `set_state` starts or continues an episode): set in the middle of an episode it keeps the
+//! elapsed count, so the limit still counts from the episode's reset; set when no episode is
+//! running (before the first reset, or after one ended) it starts one at count 0, since a count
+//! left at the limit would truncate the new episode on its first step.
 
 use crate::env::{Env, EnvError, Step};
 use crate::space::Space;
@@ -84,10 +90,16 @@ impl<E: Env> Env for TimeLimit<E> {
         self.env.state()
     }
 
-    /// Sets the inner state; the elapsed step count is kept, so the limit still counts from
-    /// the episode's reset.
+    /// Sets the inner state and makes the episode steppable. In a running episode the elapsed
+    /// step count is kept, so the limit still counts from the episode's reset; with no episode
+    /// running the new one starts at count 0. A refused state changes nothing.
     fn set_state(&mut self, state: &[f64]) -> Result<E::Obs, EnvError> {
-        self.env.set_state(state)
+        let obs = self.env.set_state(state)?;
+        if self.needs_reset {
+            self.elapsed = 0;
+            self.needs_reset = false;
+        }
+        Ok(obs)
     }
 }
 
@@ -145,6 +157,45 @@ mod tests {
         assert!(env.step(&vec![0.0])?.truncated);
         assert_eq!(env.max_episode_steps(), 3);
         assert_eq!(env.inner().state(), Some(Value::Int(9)));
+        Ok(())
+    }
+
+    #[test]
+    fn set_state_starts_an_episode_when_none_is_running() -> Result<(), EnvError> {
+        // Before any reset: the bare counter would step after set_state, so must the wrapper.
+        let mut env = TimeLimit::new(Counter::new(50), 2);
+        assert_eq!(env.set_state(&[36.0])?, vec![36.0, -36.0]);
+        let s = env.step(&vec![0.0])?;
+        assert_eq!((s.reward, s.truncated), (37.0, false));
+        assert_eq!(env.elapsed_steps(), 1);
+        assert!(env.step(&vec![0.0])?.truncated);
+        // After truncation: a fresh episode with the full limit, not an instant truncation.
+        env.set_state(&[3.0])?;
+        assert_eq!(env.elapsed_steps(), 0);
+        assert!(!env.step(&vec![0.0])?.truncated);
+        assert!(env.step(&vec![0.0])?.truncated);
+        // A refused state leaves the ended episode ended.
+        assert!(env.set_state(&[-1.0]).is_err());
+        assert_eq!(env.step(&vec![0.0]), Err(EnvError::ResetNeeded));
+        Ok(())
+    }
+
+    #[test]
+    fn set_state_on_a_tabular_env_before_reset() -> Result<(), EnvError> {
+        use crate::mdp::MdpBuilder;
+        use crate::tabular::TabularEnv;
+        // A two-state chain: action 0 moves 0 -> 1 (terminal) with reward 1.
+        let mut b = MdpBuilder::new(2, 1);
+        b.transition(0, 0, 1, 1.0, 1.0).initial_state(0).terminal(1);
+        let mdp = std::sync::Arc::new(b.build().expect("a valid model"));
+        let mut bare = TabularEnv::new(mdp.clone());
+        bare.set_state(&[0.0])?;
+        let want = bare.step(&0)?;
+        let mut env = TimeLimit::new(TabularEnv::new(mdp), 5);
+        env.set_state(&[0.0])?;
+        let got = env.step(&0)?;
+        assert_eq!((got.obs, got.reward, got.terminated), (1, 1.0, true));
+        assert_eq!((got.obs, got.reward), (want.obs, want.reward));
         Ok(())
     }
 }
