@@ -1,26 +1,12 @@
 //! Hand-checked transitions of every map feature, and the env's samples against its model.
 //! Outcomes that share a successor (slip into a cliff) are in `outcomes.rs`.
 
+mod common;
+
+use common::{DOWN, LEFT, RIGHT, UP, succ, world};
 use rewardlab_core::tabular::Tabular;
 use rewardlab_core::{Env, EnvError, Space};
 use rewardlab_envs::gridworld::{BuiltinMap, Cell, GridWorld};
-
-const UP: usize = 0;
-const RIGHT: usize = 1;
-const DOWN: usize = 2;
-const LEFT: usize = 3;
-
-fn world(text: &str) -> GridWorld {
-    GridWorld::parse(text).expect("a valid test map")
-}
-
-/// The model's successors of (s, a) as (next, prob, reward), sorted by next.
-fn succ(env: &GridWorld, s: usize, a: usize) -> Vec<(usize, f64, f64)> {
-    env.mdp()
-        .successors(s, a)
-        .map(|t| (t.next, t.prob, t.reward))
-        .collect()
-}
 
 /// Puts the agent on `s` (after a reset) and takes `a`.
 fn step_from(env: &mut GridWorld, s: usize, a: usize) -> rewardlab_core::Step<usize> {

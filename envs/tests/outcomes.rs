@@ -2,28 +2,15 @@
 //! each with its own reward (equal rewards merged), and a step pays one of the map's rewards,
 //! never their mean.
 
+mod common;
+
 use std::collections::BTreeMap;
 
+use common::{DOWN, RIGHT, UP, succ, world};
 use rewardlab_core::tabular::Tabular;
 use rewardlab_core::{Env, Value};
 use rewardlab_envs::gridworld::{BuiltinMap, GridWorld};
 use rewardlab_envs::registry::{make, make_gridworld};
-
-const UP: usize = 0;
-const RIGHT: usize = 1;
-const DOWN: usize = 2;
-
-fn world(text: &str) -> GridWorld {
-    GridWorld::parse(text).expect("a valid test map")
-}
-
-/// The model's outcomes of (s, a) as (next, prob, reward).
-fn succ(env: &GridWorld, s: usize, a: usize) -> Vec<(usize, f64, f64)> {
-    env.mdp()
-        .successors(s, a)
-        .map(|t| (t.next, t.prob, t.reward))
-        .collect()
-}
 
 fn kw(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
     pairs

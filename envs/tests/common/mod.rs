@@ -1,7 +1,34 @@
-//! Helpers shared by the integration tests: optimal planning with the core's value iteration
-//! and greedy rollouts on a deterministic model.
+//! Helpers shared by the integration tests: building maps, reading a model's outcomes,
+//! optimal planning with the core's value iteration and greedy rollouts on a deterministic
+//! model.
+// Each test file uses its own subset of these helpers.
+#![allow(dead_code)]
 
 use rewardlab_core::mdp::{Mdp, Solution, ValueIterationConfig, value_iteration};
+use rewardlab_core::tabular::Tabular;
+use rewardlab_envs::gridworld::GridWorld;
+
+/// Action indices of the gridworlds.
+pub const UP: usize = 0;
+/// Action 1.
+pub const RIGHT: usize = 1;
+/// Action 2.
+pub const DOWN: usize = 2;
+/// Action 3.
+pub const LEFT: usize = 3;
+
+/// A gridworld from map text that must be valid.
+pub fn world(text: &str) -> GridWorld {
+    GridWorld::parse(text).expect("a valid test map")
+}
+
+/// The model's outcomes of (s, a) as (next, prob, reward), in the model's order.
+pub fn succ(env: &GridWorld, s: usize, a: usize) -> Vec<(usize, f64, f64)> {
+    env.mdp()
+        .successors(s, a)
+        .map(|t| (t.next, t.prob, t.reward))
+        .collect()
+}
 
 /// The optimal solution, solved tightly enough for 1e-9 comparisons of values.
 pub fn solve(mdp: &Mdp) -> Solution {
