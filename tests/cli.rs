@@ -81,6 +81,21 @@ fn rollout_truncates_at_the_registered_or_given_limit() {
         "{}",
         lines[2]
     );
+    // Without the kwarg, `make`'s registered limit (500 for CliffWalk) applies: bumping
+    // into the left border from the start never terminates, so step 500 truncates.
+    let actions = vec!["3"; 510].join(",");
+    let lines = rollout_lines(&["--actions", &actions]);
+    assert_eq!(lines.len(), 1 + 500);
+    assert!(
+        lines[..500]
+            .iter()
+            .all(|l| !l.contains(r#""truncated":true"#))
+    );
+    assert!(
+        lines[500].contains(r#""terminated":false,"truncated":true"#),
+        "{}",
+        lines[500]
+    );
 }
 
 #[test]
@@ -98,8 +113,15 @@ fn same_seed_same_rollout_on_a_slippery_map() {
     ];
     let a = rewardlab(&args, here());
     let b = rewardlab(&args, here());
-    assert!(a.status.success());
+    assert!(a.status.success(), "{}", text(&a.stderr));
+    assert_eq!(text(&a.stdout).lines().count(), 1 + 10);
     assert_eq!(a.stdout, b.stdout);
+    // The seed matters: another one gives another slippery trajectory.
+    let mut other = args;
+    other[6] = "8";
+    let c = rewardlab(&other, here());
+    assert!(c.status.success(), "{}", text(&c.stderr));
+    assert_ne!(a.stdout, c.stdout);
 }
 
 /// Bad input of every kind: exit status 2, nothing on stdout, a short message, no panic.

@@ -26,7 +26,7 @@ use std::panic::{self, AssertUnwindSafe};
 
 use serde::{Deserialize, Serialize};
 
-use crate::env::{Env, EnvError};
+use crate::env::{Env, EnvError, Step};
 use crate::space::{DType, Space, SpaceSampler};
 use crate::value::{SpaceElem, Value};
 
@@ -200,17 +200,22 @@ pub fn check_env<E: Env + ?Sized>(env: &mut E, config: &CheckConfig) -> CheckRep
 fn step_before_first_reset<E: Env + ?Sized>(env: &mut E, seed: u64) -> Result<String, String> {
     let sample = SpaceSampler::new(env.action_space(), seed).sample();
     let action = E::Act::from_value(sample).map_err(|e| e.to_string())?;
-    match guarded(|| env.step(&action)) {
-        Ok(Err(EnvError::ResetNeeded)) => {
-            Ok("step before the first reset returned ResetNeeded".into())
-        }
-        Ok(Err(e)) => Err(format!(
-            "step before the first reset returned {e} instead of ResetNeeded"
+    expect_reset_needed(guarded(|| env.step(&action)), "before the first reset")
+}
+
+/// The verdict on a guarded `step` that must return [`EnvError::ResetNeeded`]; `when` says
+/// when it was called.
+fn expect_reset_needed<O>(
+    result: Result<Result<Step<O>, EnvError>, String>,
+    when: &str,
+) -> Result<String, String> {
+    match result {
+        Ok(Err(EnvError::ResetNeeded)) => Ok(format!("step {when} returned ResetNeeded")),
+        Ok(Err(e)) => Err(format!("step {when} returned {e} instead of ResetNeeded")),
+        Ok(Ok(_)) => Err(format!(
+            "step {when} succeeded instead of returning ResetNeeded"
         )),
-        Ok(Ok(_)) => {
-            Err("step before the first reset succeeded instead of returning ResetNeeded".into())
-        }
-        Err(p) => Err(format!("step before the first reset panicked: {p}")),
+        Err(p) => Err(format!("step {when} panicked: {p}")),
     }
 }
 
@@ -406,19 +411,10 @@ fn reset_needed<E: Env + ?Sized>(env: &mut E, config: &CheckConfig) -> Result<St
         };
         if step.done() {
             let action = typed()?;
-            return match guarded(|| env.step(&action)) {
-                Ok(Err(EnvError::ResetNeeded)) => Ok(format!(
-                    "step after the episode ended at step {i} returned ResetNeeded"
-                )),
-                Ok(Err(e)) => Err(format!(
-                    "step after the episode ended returned {e} instead of ResetNeeded"
-                )),
-                Ok(Ok(_)) => Err(format!(
-                    "step after the episode ended at step {i} succeeded instead of returning \
-                     ResetNeeded"
-                )),
-                Err(p) => Err(format!("step after the episode ended panicked: {p}")),
-            };
+            return expect_reset_needed(
+                guarded(|| env.step(&action)),
+                &format!("after the episode ended at step {i}"),
+            );
         }
     }
     Ok(format!(

@@ -100,7 +100,8 @@ pub trait Env {
     fn reset(&mut self, seed: Option<u64>) -> (Self::Obs, Info);
 
     /// Advances one step. Fails with [`EnvError::InvalidAction`] for an action outside the
-    /// action space and [`EnvError::ResetNeeded`] after the episode ended.
+    /// action space and [`EnvError::ResetNeeded`] before the first reset or after the episode
+    /// ended.
     fn step(&mut self, action: &Self::Act) -> Result<Step<Self::Obs>, EnvError>;
 
     /// Checks an action against the action space. Envs that accept more than their space
@@ -123,8 +124,11 @@ pub trait Env {
         None
     }
 
-    /// Overwrites the internal state after a reset and returns the observation of the new
-    /// state. Envs whose state cannot be set that way keep this default refusal.
+    /// Overwrites the internal state and returns the observation of the new state. An accepted
+    /// state leaves the env steppable: in a running episode the episode continues; with none
+    /// running (before the first reset, or after one ended) it starts one, and wrappers with
+    /// per-episode bookkeeping start theirs afresh. A refused state changes nothing. Envs whose
+    /// state cannot be set that way keep this default refusal.
     fn set_state(&mut self, state: &[f64]) -> Result<Self::Obs, EnvError> {
         let _ = state;
         Err(EnvError::StateNotSettable)

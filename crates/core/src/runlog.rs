@@ -223,12 +223,9 @@ impl MetricSink for RunLogger {
     fn record(&mut self, step: u64, episode: u64, metric: &str, value: f64) -> io::Result<()> {
         // `{}` on f64 prints the shortest string that parses back to the same value, so the
         // file round-trips exactly (NaN and inf included).
-        self.writer.write_record([
-            step.to_string(),
-            episode.to_string(),
-            metric.to_owned(),
-            value.to_string(),
-        ])?;
+        let (step, episode, value) = (step.to_string(), episode.to_string(), value.to_string());
+        self.writer
+            .write_record([step.as_str(), episode.as_str(), metric, value.as_str()])?;
         Ok(())
     }
 }

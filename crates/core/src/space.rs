@@ -90,11 +90,18 @@ impl BoxSpace {
     /// A float32 box compares in float32 against its bounds rounded to float32, as
     /// Gymnasium stores them: `Box(-0.1, 0.1, float32)` contains `0.1f32`.
     fn contains_f32s(&self, xs: &[f32]) -> bool {
-        xs.len() == self.len()
-            && xs
-                .iter()
-                .zip(self.low.iter().zip(&self.high))
-                .all(|(x, (lo, hi))| *x >= *lo as f32 && *x <= *hi as f32)
+        xs.len() == self.len() && xs.iter().enumerate().all(|(i, x)| self.holds_f32(i, *x))
+    }
+
+    /// Whether `x` lies within element `i`'s bounds as [`Space::contains`] compares it: in
+    /// `f32` against the bounds rounded to `f32` for a `float32` box, in `f64` otherwise.
+    pub(crate) fn holds_f32(&self, i: usize, x: f32) -> bool {
+        let (lo, hi) = (self.low[i], self.high[i]);
+        if self.dtype == DType::F32 {
+            x >= lo as f32 && x <= hi as f32
+        } else {
+            f64::from(x) >= lo && f64::from(x) <= hi
+        }
     }
 
     fn sample_element(&self, i: usize, rng: &mut impl Rng) -> f64 {
@@ -275,9 +282,13 @@ impl Space {
     /// Returns `false`, leaving `out` in an unspecified state, when `value` is not an
     /// element of this space or the space has no flat form.
     pub fn flatten_into(&self, value: &Value, out: &mut Vec<f32>) -> bool {
-        if !self.contains(value) {
-            return false;
-        }
+        // One membership check for the whole value; below it the structure can be trusted.
+        self.contains(value) && self.write_flat(value, out)
+    }
+
+    /// [`Self::flatten_into`] for a `value` known to be an element of this space: `false`
+    /// only where the space has no flat form.
+    fn write_flat(&self, value: &Value, out: &mut Vec<f32>) -> bool {
         match (self, value) {
             (Space::Discrete { n, start }, Value::Int(x)) => {
                 let at = out.len();
@@ -297,11 +308,10 @@ impl Space {
                 }
             }
             (Space::Dict(spaces), Value::Dict(items)) => {
-                for ((_, s), (_, v)) in spaces.iter().zip(items) {
-                    if !s.flatten_into(v, out) {
-                        return false;
-                    }
-                }
+                return spaces
+                    .iter()
+                    .zip(items)
+                    .all(|((_, s), (_, v))| s.write_flat(v, out));
             }
             _ => return false,
         }

@@ -55,22 +55,6 @@ impl Value {
             _ => None,
         }
     }
-
-    /// The kind of value, for error messages.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Value::Int(_) => "int",
-            Value::F32(_) => "float32 array",
-            Value::F64(_) => "float64 array",
-            Value::U8(_) => "uint8 array",
-            Value::Ints(_) => "int array",
-            Value::Binary(_) => "binary array",
-            Value::Text(_) => "text",
-            Value::Dict(_) => "dict",
-            Value::Float(_) => "float",
-            Value::Bool(_) => "bool",
-        }
-    }
 }
 
 /// JSON form: numbers and lists of numbers. An `f32` serialises in its own shortest

@@ -72,7 +72,7 @@ impl GridWorld {
     }
 
     /// Walking distance from each state to the nearest goal (see
-    /// [`super::model::distance_to_goal`]), indexed by state.
+    /// [`super::distance_to_goal`]), indexed by state.
     pub fn distance_to_goal(&self) -> &[Option<usize>] {
         &self.distances
     }

@@ -22,7 +22,8 @@ pub enum Cell {
     Goal(f64),
     /// `L`: lava or a pit: terminal, entering it pays `lava_reward`.
     Lava,
-    /// `X`: a cliff: entering it pays `cliff_reward` and sends the agent back to the start.
+    /// `X`: a cliff: entering it pays `cliff_reward` and sends the agent back to a start cell
+    /// (drawn uniformly when the map has several).
     Cliff,
 }
 

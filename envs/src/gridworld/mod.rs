@@ -1,7 +1,7 @@
 //! Gridworlds from ASCII maps.
 //!
 //! A [`GridWorld`] is built from a text map ([`GridMap`]): the map is turned into a sparse
-//! [`rewardlab_core::mdp::Mdp`] once ([`model`]) and the environment steps by sampling that
+//! [`rewardlab_core::mdp::Mdp`] once ([`build_mdp`]) and the environment steps by sampling that
 //! model through a [`rewardlab_core::tabular::TabularEnv`], so planners and learners see the
 //! same dynamics.
 //!
@@ -79,7 +79,7 @@
 mod env;
 mod error;
 mod map;
-pub mod model;
+mod model;
 
 pub use env::GridWorld;
 pub use error::{MapError, MapProblem};

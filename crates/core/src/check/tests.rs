@@ -5,7 +5,6 @@ use std::sync::Arc;
 use rand::Rng;
 
 use super::*;
-use crate::env::Step;
 use crate::mdp::MdpBuilder;
 use crate::rng::{EnvRng, reseed, rng_from_seed};
 use crate::space::BoxSpace;
@@ -174,6 +173,9 @@ fn a_tabular_env_passes_every_check() {
     let mut env = TabularEnv::new(Arc::new(b.build().expect("valid")));
     let report = check_env(&mut env, &CheckConfig::default());
     assert!(report.is_ok(), "{report}");
+    // Episodes end (state 2 is reachable), so the after-the-end check really ran.
+    let reset_needed = report.get(RESET_NEEDED).expect("present");
+    assert!(!reset_needed.detail.contains("not applicable"), "{report}");
 }
 
 #[test]

@@ -26,6 +26,8 @@ const PAR_CHUNK_STATES: usize = 4096;
 /// (deterministic 4-action grids): 10,000 states (40k entries) were ~25% slower split
 /// across threads, since a whole sweep is ~20 µs and fork/join costs a few; 40,000 states
 /// (160k entries) were 1.4x faster and 160,000 states 1.8x faster in parallel.
+pub(crate) const PAR_MIN_ENTRIES: usize = 1 << 17;
+
 /// The larger of a running sup-norm change and a new difference, where NaN wins: `f64::max`
 /// drops NaN, which would let a sweep whose values overflowed (inf − inf) look converged.
 #[inline]
@@ -36,8 +38,6 @@ pub(crate) fn sup_change(running: f64, diff: f64) -> f64 {
         running
     }
 }
-
-pub(crate) const PAR_MIN_ENTRIES: usize = 1 << 17;
 
 /// Q(s, a) for every state and action, from values `v`.
 pub fn q_values(mdp: &Mdp, v: &ArrayRef1<f64>) -> Result<Array2<f64>, PlanError> {
@@ -117,7 +117,7 @@ fn sweep_chunk(mdp: &Mdp, v: &[f64], out: &mut [f64], first: usize) -> f64 {
         6 => k.run::<6>(out),
         7 => k.run::<7>(out),
         8 => k.run::<8>(out),
-        n => k.run_dyn(out, n),
+        n => k.run_n(out, n),
     }
 }
 
@@ -131,30 +131,16 @@ struct Kernel<'a> {
 }
 
 impl Kernel<'_> {
+    /// The kernel for a compile-time action count: [`Kernel::run_n`] inlined with `n` a
+    /// constant, so the per-state action loop unrolls.
     fn run<const A: usize>(&self, out: &mut [f64]) -> f64 {
-        let rows = self.first * A..(self.first + out.len()) * A;
-        let next = &self.next[rows.clone()];
-        let reward = &self.reward[rows];
-        let old = &self.v[self.first..self.first + out.len()];
-        let mut residual = 0.0f64;
-        for (((o, &prev), n), r) in out
-            .iter_mut()
-            .zip(old)
-            .zip(next.chunks_exact(A))
-            .zip(reward.chunks_exact(A))
-        {
-            let mut best = f64::NEG_INFINITY;
-            for a in 0..A {
-                let q = r[a] + self.gamma * self.v[n[a] as usize];
-                best = if q > best { q } else { best };
-            }
-            residual = sup_change(residual, (best - prev).abs());
-            *o = best;
-        }
-        residual
+        self.run_n(out, A)
     }
 
-    fn run_dyn(&self, out: &mut [f64], n_actions: usize) -> f64 {
+    /// Backs up states `first .. first + out.len()`, `n_actions` rows each; for action counts
+    /// above 8 it runs as is, with a runtime loop bound.
+    #[inline(always)]
+    fn run_n(&self, out: &mut [f64], n_actions: usize) -> f64 {
         let rows = self.first * n_actions..(self.first + out.len()) * n_actions;
         let next = &self.next[rows.clone()];
         let reward = &self.reward[rows];
@@ -166,11 +152,11 @@ impl Kernel<'_> {
             .zip(next.chunks_exact(n_actions))
             .zip(reward.chunks_exact(n_actions))
         {
-            let best = n
-                .iter()
-                .zip(r)
-                .map(|(&n, &r)| r + self.gamma * self.v[n as usize])
-                .fold(f64::NEG_INFINITY, |m, q| if q > m { q } else { m });
+            let mut best = f64::NEG_INFINITY;
+            for a in 0..n_actions {
+                let q = r[a] + self.gamma * self.v[n[a] as usize];
+                best = if q > best { q } else { best };
+            }
             residual = sup_change(residual, (best - prev).abs());
             *o = best;
         }

@@ -4,8 +4,9 @@
 //! deterministic policy is a `Vec<usize>` of one action per state; [`deterministic_policy`]
 //! turns it into the one-hot table that evaluation and occupancy functions take.
 //!
-//! Greedy choices break exact ties to the lowest action index, so that planners that reach
-//! bit-identical Q values also return identical policies. The Boltzmann (softmax) policy
+//! Greedy choices break exact ties to the lowest action index, so that the same Q values
+//! always give the same greedy policy (policy iteration instead returns the stable policy it
+//! stopped at, see [`super::policy_iteration`]). The Boltzmann (softmax) policy
 //! subtracts the row maximum before exponentiating: Q/τ can be ±1e300 for small τ, and
 //! `exp` of that would overflow to inf, then inf/inf = NaN.
 

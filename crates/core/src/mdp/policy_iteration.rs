@@ -58,6 +58,12 @@ impl Default for PolicyIterationConfig {
 
 /// Optimal values, Q and a stable greedy policy by Howard's policy iteration.
 ///
+/// The returned `policy` is the stable policy the iteration stopped at, and `values` are its
+/// exact values. Where optimal actions tie (exactly or within [`IMPROVEMENT_MARGIN`]) it keeps
+/// whichever it held, so it can differ from [`super::value_iteration`]'s lowest-index
+/// tie-break while being just as optimal. (Applying [`super::greedy_policy`] to `q` breaks
+/// only exact ties to the lowest index, and the solver's round-off can split ties.)
+///
 /// `iterations` counts evaluate–improve steps, the last being the one that changed nothing.
 /// Fails with [`PlanError::NonTerminating`] when γ = 1 and a policy cannot (or, for a model
 /// breaking the shortest-path assumption, stops being able to) reach a terminal state, and

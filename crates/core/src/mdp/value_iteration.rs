@@ -61,7 +61,11 @@ pub struct Solution {
     pub values: Array1<f64>,
     /// Action values Q(s, a) computed from `values`.
     pub q: Array2<f64>,
-    /// One greedy action per state.
+    /// One greedy action per state. From [`value_iteration`], greedy for `q` with exact ties
+    /// broken to the lowest action index; from [`super::policy_iteration`], the stable policy
+    /// it stopped at, which is greedy up to [`super::IMPROVEMENT_MARGIN`] and keeps its own
+    /// choice among (near-)tied actions, so it may differ from value iteration's policy
+    /// wherever optimal actions tie.
     pub policy: Vec<usize>,
     /// Sweeps (value iteration) or improvement steps (policy iteration) performed.
     pub iterations: usize,

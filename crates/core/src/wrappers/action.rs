@@ -106,16 +106,6 @@ impl<E: Env<Act = Vec<f32>>> Env for ClipAction<E> {
     }
 }
 
-/// Whether the element `a` lies in `[low, high]` as [`Space::contains`] compares it: against
-/// bounds rounded to `f32` for a `float32` box.
-fn within(a: f32, low: f64, high: f64, dtype: DType) -> bool {
-    if dtype == DType::F32 {
-        a >= low as f32 && a <= high as f32
-    } else {
-        f64::from(a) >= low && f64::from(a) <= high
-    }
-}
-
 /// Rescales box actions from `[min_action, max_action]` onto the inner env's bounds.
 #[derive(Debug, Clone)]
 pub struct RescaleAction<E> {
@@ -208,7 +198,7 @@ impl<E: Env<Act = Vec<f32>>> RescaleAction<E> {
             .enumerate()
             .map(|(k, a)| {
                 let x = self.map.apply(k, *a);
-                if !within(*a, o.low[k], o.high[k], o.dtype) {
+                if !o.holds_f32(k, *a) {
                     return x;
                 }
                 if i.dtype == DType::F32 {

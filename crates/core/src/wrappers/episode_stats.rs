@@ -135,7 +135,7 @@ impl<E: Env> Env for RecordEpisodeStatistics<E> {
             push_bounded(&mut self.lengths, cap, self.episode_length);
             push_bounded(&mut self.times, cap, secs);
             self.episode_count += 1;
-            self.episode_start = Instant::now();
+            // The clock restarts with the next episode (`reset` or `set_state`).
             self.live = false;
         }
         Ok(step)

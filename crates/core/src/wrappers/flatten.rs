@@ -65,9 +65,14 @@ impl<E: Env> FlattenObservation<E> {
     /// not have the structure of the inner observation space (an env bug that `check_env`
     /// reports).
     pub fn flatten(&self, obs: &E::Obs) -> Result<Vec<f32>, EnvError> {
-        let value = obs.to_value();
+        self.flatten_value(&obs.to_value())
+    }
+
+    /// [`Self::flatten`] of the dynamic form. The env methods move the inner observation into
+    /// its [`Value`] ([`SpaceElem::into_value`]) instead of copying it on every step.
+    fn flatten_value(&self, value: &Value) -> Result<Vec<f32>, EnvError> {
         self.structure
-            .flatten(&value)
+            .flatten(value)
             .ok_or_else(|| EnvError::InvalidState {
                 state: format!("{value:?}"),
                 reason: format!(
@@ -99,15 +104,15 @@ impl<E: Env> Env for FlattenObservation<E> {
     /// return (silently substituting zeros would corrupt the data instead).
     fn reset(&mut self, seed: Option<u64>) -> (Vec<f32>, Info) {
         let (obs, info) = self.env.reset(seed);
-        match self.flatten(&obs) {
+        match self.flatten_value(&obs.into_value()) {
             Ok(flat) => (flat, info),
             Err(e) => panic!("{e} (returned by reset)"),
         }
     }
 
     fn step(&mut self, action: &E::Act) -> Result<Step<Vec<f32>>, EnvError> {
-        let step = self.env.step(action)?;
-        let flat = self.flatten(&step.obs)?;
+        let step = self.env.step(action)?.map_obs(SpaceElem::into_value);
+        let flat = self.flatten_value(&step.obs)?;
         Ok(step.map_obs(|_| flat))
     }
 
@@ -121,7 +126,7 @@ impl<E: Env> Env for FlattenObservation<E> {
 
     fn set_state(&mut self, state: &[f64]) -> Result<Vec<f32>, EnvError> {
         let obs = self.env.set_state(state)?;
-        self.flatten(&obs)
+        self.flatten_value(&obs.into_value())
     }
 }
 

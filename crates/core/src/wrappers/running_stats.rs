@@ -305,24 +305,24 @@ mod tests {
         RunningMeanStd::<f64>::new(2).update_one(&[1.0]);
     }
 
-    fn bits64(r: &RunningMeanStd<f64>) -> (Vec<u64>, u64) {
+    /// The bits of the mean, the variance (through `to_bits`, `f64::to_bits` or
+    /// `f32::to_bits`) and the count.
+    fn bits<F: StatFloat, B>(r: &RunningMeanStd<F>, to_bits: fn(F) -> B) -> (Vec<B>, u64) {
         let v = r
             .mean()
             .iter()
             .chain(r.var())
-            .map(|v| v.to_bits())
+            .map(|v| to_bits(*v))
             .collect();
         (v, r.count().to_bits())
     }
 
+    fn bits64(r: &RunningMeanStd<f64>) -> (Vec<u64>, u64) {
+        bits(r, f64::to_bits)
+    }
+
     fn bits32(r: &RunningMeanStd<f32>) -> (Vec<u32>, u64) {
-        let v = r
-            .mean()
-            .iter()
-            .chain(r.var())
-            .map(|v| v.to_bits())
-            .collect();
-        (v, r.count().to_bits())
+        bits(r, f32::to_bits)
     }
 
     proptest! {
