@@ -385,3 +385,86 @@ fn a_closed_stdout_is_not_a_panic() {
         assert!(!err.contains("panicked"), "{args:?}: {err}");
     }
 }
+
+/// `train` writes one run folder per seed with the learner's metrics, and `plot` draws them:
+/// the tour in the README.
+#[test]
+fn train_then_plot() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let train = |args: &[&str]| {
+        let mut all = vec![
+            "train",
+            "--env",
+            "rewardlab/CliffWalk-v0",
+            "--episodes",
+            "60",
+            "--seeds",
+            "2",
+        ];
+        all.extend_from_slice(args);
+        rewardlab(&all, dir.path())
+    };
+    let out = train(&["--algo", "sarsa", "--alpha", "0.5", "--gamma", "1"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    for seed in 0..2 {
+        let run = dir.path().join(format!(
+            "runs/train/rewardlab-CliffWalk-v0__sarsa__seed{seed}"
+        ));
+        let metrics = std::fs::read_to_string(run.join("metrics.csv")).expect("metrics written");
+        let returns = metrics
+            .lines()
+            .filter(|l| l.contains(",charts/episodic_return,"))
+            .count();
+        assert_eq!(returns, 60, "one return per episode");
+        let summary = std::fs::read_to_string(run.join("summary.json")).expect("summary written");
+        assert!(summary.contains("\"episodes\": 60"), "{summary}");
+        let config = std::fs::read_to_string(run.join("config.toml")).expect("config written");
+        assert!(
+            config.contains(&format!("seed = {seed}")) && config.contains("alpha = 0.5"),
+            "{config}"
+        );
+    }
+    // Same seed, same learning curve: a second experiment reproduces the first.
+    let again = train(&[
+        "--algo",
+        "sarsa",
+        "--alpha",
+        "0.5",
+        "--gamma",
+        "1",
+        "--experiment",
+        "again",
+    ]);
+    assert!(again.status.success());
+    let metrics = |exp: &str| {
+        std::fs::read_to_string(dir.path().join(format!(
+            "runs/{exp}/rewardlab-CliffWalk-v0__sarsa__seed1/metrics.csv"
+        )))
+        .expect("metrics")
+    };
+    assert_eq!(metrics("train"), metrics("again"));
+
+    let out = rewardlab(
+        &[
+            "plot",
+            "runs/train",
+            "--out",
+            "curves.svg",
+            "--x",
+            "episodes",
+        ],
+        dir.path(),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let svg = std::fs::read_to_string(dir.path().join("curves.svg")).expect("plot written");
+    assert!(svg.contains("rewardlab-CliffWalk-v0__sarsa (2 seeds)"));
+
+    for (args, needle) in [
+        (&["--alpha", "2"][..], "alpha"),
+        (&["--algo", "dqn"][..], "dqn"),
+    ] {
+        let out = train(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(text(&out.stderr).contains(needle), "{}", text(&out.stderr));
+    }
+}

@@ -4,6 +4,7 @@ pub mod envs;
 pub mod plot;
 pub mod quickstart;
 pub mod rollout;
+pub mod train;
 
 use std::fmt;
 use std::io::{self, Write};
