@@ -7,6 +7,7 @@
 //! Invariant: every env owns its RNG. `reset(Some(seed))` restarts the stream, `reset(None)`
 //! continues it, so one seed and one config give one trajectory.
 
+use crate::frame::Frame;
 use crate::space::Space;
 use crate::value::{Info, SpaceElem, Value};
 
@@ -60,6 +61,12 @@ pub enum EnvError {
     /// The env has no state that can be assigned from outside.
     #[error("this environment's state cannot be set")]
     StateNotSettable,
+    /// The env has no rendering in this mode (`"rgb_array"` or `"ansi"`).
+    #[error("this environment has no {mode} rendering")]
+    RenderNotSupported {
+        /// The render mode asked for, as Gymnasium names it.
+        mode: &'static str,
+    },
     /// The state offered to `set_state` is not a valid state.
     #[error("invalid state {state}: {reason}")]
     InvalidState {
@@ -133,6 +140,19 @@ pub trait Env {
         let _ = state;
         Err(EnvError::StateNotSettable)
     }
+
+    /// An RGB picture of the current state (Gymnasium's `render_mode="rgb_array"`). Fails with
+    /// [`EnvError::ResetNeeded`] before the first reset and with
+    /// [`EnvError::RenderNotSupported`] where the env does not draw itself.
+    fn render(&self) -> Result<Frame, EnvError> {
+        Err(EnvError::RenderNotSupported { mode: "rgb_array" })
+    }
+
+    /// A text picture of the current state (Gymnasium's `render_mode="ansi"`), for the envs
+    /// that have one (toy text, gridworlds).
+    fn render_ansi(&self) -> Result<String, EnvError> {
+        Err(EnvError::RenderNotSupported { mode: "ansi" })
+    }
 }
 
 impl<E: Env + ?Sized> Env for Box<E> {
@@ -158,6 +178,12 @@ impl<E: Env + ?Sized> Env for Box<E> {
     }
     fn set_state(&mut self, state: &[f64]) -> Result<E::Obs, EnvError> {
         (**self).set_state(state)
+    }
+    fn render(&self) -> Result<Frame, EnvError> {
+        (**self).render()
+    }
+    fn render_ansi(&self) -> Result<String, EnvError> {
+        (**self).render_ansi()
     }
 }
 
@@ -208,5 +234,11 @@ impl<E: Env + Send + 'static> Env for Erased<E> {
     }
     fn set_state(&mut self, state: &[f64]) -> Result<Value, EnvError> {
         Ok(self.0.set_state(state)?.into_value())
+    }
+    fn render(&self) -> Result<Frame, EnvError> {
+        self.0.render()
+    }
+    fn render_ansi(&self) -> Result<String, EnvError> {
+        self.0.render_ansi()
     }
 }

@@ -6,10 +6,11 @@
 //!   with `terminated` and `truncated` kept apart.
 //! - [`mdp`]: sparse tabular MDPs, planning and occupancy measures.
 //!
-//! No burn and no rendering here: everything in this crate builds and tests in seconds.
+//! No burn and no drawing here ([`Frame`] is plain bytes): everything in this crate builds and tests in seconds.
 
 pub mod check;
 pub mod env;
+pub mod frame;
 pub mod mdp;
 pub mod metrics;
 pub mod rng;
@@ -22,6 +23,7 @@ pub mod vector;
 pub mod wrappers;
 
 pub use env::{BoxedEnv, Env, EnvError, Erased, Step};
+pub use frame::Frame;
 pub use space::{BoxSpace, DType, Space, SpaceSampler};
 pub use typed::Typed;
 pub use value::{Info, SpaceElem, Value, ValueTypeError};

@@ -23,6 +23,7 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use crate::env::{Env, EnvError, Step};
+use crate::frame::Frame;
 use crate::space::{Space, SpaceSampler};
 use crate::value::{Info, SpaceElem, Value, ValueTypeError};
 
@@ -206,6 +207,14 @@ where
 
     fn state(&self) -> Option<Value> {
         self.env.state()
+    }
+
+    fn render(&self) -> Result<Frame, EnvError> {
+        self.env.render()
+    }
+
+    fn render_ansi(&self) -> Result<String, EnvError> {
+        self.env.render_ansi()
     }
 
     fn set_state(&mut self, state: &[f64]) -> Result<O, EnvError> {

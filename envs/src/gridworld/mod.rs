@@ -80,11 +80,14 @@ mod env;
 mod error;
 mod map;
 mod model;
+mod registry;
 
 pub use env::GridWorld;
 pub use error::{MapError, MapProblem};
 pub use map::{Cell, GridMap, GridParams};
 pub use model::{N_ACTIONS, build_mdp, distance_to_goal};
+pub use registry::SPECS;
+pub(crate) use registry::from_kwargs;
 
 /// The maps shipped in `envs/maps/`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -39,6 +39,8 @@ pub struct TabularEnv {
     state: Option<usize>,
     /// True before the first reset and after a step enters a terminal state.
     needs_reset: bool,
+    /// Probability of the outcome the last step sampled (1 after a reset).
+    last_prob: f64,
 }
 
 impl TabularEnv {
@@ -50,6 +52,7 @@ impl TabularEnv {
             rng: rng_from_entropy(),
             state: None,
             needs_reset: true,
+            last_prob: 1.0,
         }
     }
 
@@ -63,12 +66,19 @@ impl TabularEnv {
         &self.mdp
     }
 
+    /// The probability of the outcome the last step sampled, `P(s', r | s, a)` with equal
+    /// outcomes merged (1 after a reset or `set_state`): Gymnasium's toy-text `info["prob"]`.
+    pub fn last_prob(&self) -> f64 {
+        self.last_prob
+    }
+
     fn sample_successor(&mut self, s: usize, a: usize) -> (usize, f64) {
         let (row_start, next, prob, reward) = self.mdp.csr();
         let row = s * self.mdp.n_actions() + a;
         let range = row_start[row]..row_start[row + 1];
         let u: f64 = self.rng.random();
         let i = pick_cumulative(prob[range.clone()].iter().copied(), u) + range.start;
+        self.last_prob = prob[i];
         (next[i] as usize, reward[i])
     }
 }
@@ -122,6 +132,7 @@ impl Env for TabularEnv {
         let s = states[pick_cumulative(probs.iter().copied(), u)] as usize;
         self.state = Some(s);
         self.needs_reset = false;
+        self.last_prob = 1.0;
         (s, Info::new())
     }
 
@@ -188,6 +199,7 @@ impl Env for TabularEnv {
         let s = x as usize;
         self.state = Some(s);
         self.needs_reset = false;
+        self.last_prob = 1.0;
         Ok(s)
     }
 }
@@ -255,6 +267,26 @@ mod tests {
             assert!((got - want).abs() < 0.02, "P(s'={s}) = {got}, model {want}");
         }
         assert_eq!(counts[0], 0);
+    }
+
+    #[test]
+    fn last_prob_is_the_probability_of_the_sampled_outcome() {
+        let mut env = TabularEnv::new(model());
+        env.reset(Some(5));
+        assert_eq!(
+            env.last_prob(),
+            1.0,
+            "a reset reports 1, as Gymnasium's toy text"
+        );
+        for _ in 0..50 {
+            env.set_state(&[0.0]).expect("0 is a state");
+            let step = env.step(&0).expect("a valid step");
+            let want = [0.0, 0.2, 0.5, 0.3][step.obs];
+            assert_eq!(env.last_prob(), want, "successor {}", step.obs);
+        }
+        env.set_state(&[0.0]).expect("0 is a state");
+        env.step(&1).expect("a valid step");
+        assert_eq!(env.last_prob(), 1.0);
     }
 
     #[test]

@@ -14,6 +14,7 @@
 //! `crates/core/tests/fixtures/rescale_action_gymnasium.json` pins the map against Gymnasium.
 
 use crate::env::{Env, EnvError, Step};
+use crate::frame::Frame;
 use crate::space::{BoxSpace, DType, Space};
 use crate::value::{Info, Value};
 
@@ -99,6 +100,14 @@ impl<E: Env<Act = Vec<f32>>> Env for ClipAction<E> {
 
     fn state(&self) -> Option<Value> {
         self.env.state()
+    }
+
+    fn render(&self) -> Result<Frame, EnvError> {
+        self.env.render()
+    }
+
+    fn render_ansi(&self) -> Result<String, EnvError> {
+        self.env.render_ansi()
     }
 
     fn set_state(&mut self, state: &[f64]) -> Result<E::Obs, EnvError> {
@@ -245,6 +254,14 @@ impl<E: Env<Act = Vec<f32>>> Env for RescaleAction<E> {
 
     fn state(&self) -> Option<Value> {
         self.env.state()
+    }
+
+    fn render(&self) -> Result<Frame, EnvError> {
+        self.env.render()
+    }
+
+    fn render_ansi(&self) -> Result<String, EnvError> {
+        self.env.render_ansi()
     }
 
     fn set_state(&mut self, state: &[f64]) -> Result<E::Obs, EnvError> {

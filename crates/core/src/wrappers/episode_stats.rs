@@ -13,6 +13,7 @@ use std::collections::VecDeque;
 use std::time::Instant;
 
 use crate::env::{Env, EnvError, Step};
+use crate::frame::Frame;
 use crate::space::Space;
 use crate::value::{Info, Value};
 
@@ -147,6 +148,14 @@ impl<E: Env> Env for RecordEpisodeStatistics<E> {
 
     fn state(&self) -> Option<Value> {
         self.env.state()
+    }
+
+    fn render(&self) -> Result<Frame, EnvError> {
+        self.env.render()
+    }
+
+    fn render_ansi(&self) -> Result<String, EnvError> {
+        self.env.render_ansi()
     }
 
     /// Sets the inner state; starts a new episode's statistics when none is running.

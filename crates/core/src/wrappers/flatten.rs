@@ -14,6 +14,7 @@
 //! `reset`, which has no error to return, panics with the same message.
 
 use crate::env::{Env, EnvError, Step};
+use crate::frame::Frame;
 use crate::space::{BoxSpace, Space};
 use crate::value::{Info, SpaceElem, Value};
 
@@ -122,6 +123,14 @@ impl<E: Env> Env for FlattenObservation<E> {
 
     fn state(&self) -> Option<Value> {
         self.env.state()
+    }
+
+    fn render(&self) -> Result<Frame, EnvError> {
+        self.env.render()
+    }
+
+    fn render_ansi(&self) -> Result<String, EnvError> {
+        self.env.render_ansi()
     }
 
     fn set_state(&mut self, state: &[f64]) -> Result<Vec<f32>, EnvError> {

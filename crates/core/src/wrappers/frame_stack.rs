@@ -11,6 +11,7 @@
 use std::collections::VecDeque;
 
 use crate::env::{Env, EnvError, Step};
+use crate::frame::Frame;
 use crate::space::{BoxSpace, Space};
 use crate::value::{Info, Value};
 
@@ -131,6 +132,14 @@ impl<E: Env<Obs = Vec<f32>>> Env for FrameStack<E> {
 
     fn state(&self) -> Option<Value> {
         self.env.state()
+    }
+
+    fn render(&self) -> Result<Frame, EnvError> {
+        self.env.render()
+    }
+
+    fn render_ansi(&self) -> Result<String, EnvError> {
+        self.env.render_ansi()
     }
 
     fn set_state(&mut self, state: &[f64]) -> Result<Vec<f32>, EnvError> {

@@ -27,6 +27,7 @@
 //! own vector, which is then returned.
 
 use crate::env::{Env, EnvError, Step};
+use crate::frame::Frame;
 use crate::space::{BoxSpace, DType, Space};
 use crate::value::{Info, Value};
 
@@ -177,6 +178,14 @@ impl<E: Env<Obs = Vec<f32>>> Env for NormalizeObservation<E> {
         self.env.state()
     }
 
+    fn render(&self) -> Result<Frame, EnvError> {
+        self.env.render()
+    }
+
+    fn render_ansi(&self) -> Result<String, EnvError> {
+        self.env.render_ansi()
+    }
+
     /// Normalises the new state's observation without updating the statistics: a state set
     /// from outside is not a sample of the env's own visitation.
     fn set_state(&mut self, state: &[f64]) -> Result<Vec<f32>, EnvError> {
@@ -294,6 +303,14 @@ impl<E: Env> Env for NormalizeReward<E> {
 
     fn state(&self) -> Option<Value> {
         self.env.state()
+    }
+
+    fn render(&self) -> Result<Frame, EnvError> {
+        self.env.render()
+    }
+
+    fn render_ansi(&self) -> Result<String, EnvError> {
+        self.env.render_ansi()
     }
 
     fn set_state(&mut self, state: &[f64]) -> Result<E::Obs, EnvError> {

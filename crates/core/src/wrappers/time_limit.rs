@@ -12,6 +12,7 @@
 //! left at the limit would truncate the new episode on its first step.
 
 use crate::env::{Env, EnvError, Step};
+use crate::frame::Frame;
 use crate::space::Space;
 use crate::value::{Info, Value};
 
@@ -88,6 +89,14 @@ impl<E: Env> Env for TimeLimit<E> {
 
     fn state(&self) -> Option<Value> {
         self.env.state()
+    }
+
+    fn render(&self) -> Result<Frame, EnvError> {
+        self.env.render()
+    }
+
+    fn render_ansi(&self) -> Result<String, EnvError> {
+        self.env.render_ansi()
     }
 
     /// Sets the inner state and makes the episode steppable. In a running episode the elapsed

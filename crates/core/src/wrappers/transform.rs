@@ -7,6 +7,7 @@
 use std::fmt;
 
 use crate::env::{Env, EnvError, Step};
+use crate::frame::Frame;
 use crate::space::Space;
 use crate::value::{Info, SpaceElem, Value};
 
@@ -83,6 +84,14 @@ where
         self.env.state()
     }
 
+    fn render(&self) -> Result<Frame, EnvError> {
+        self.env.render()
+    }
+
+    fn render_ansi(&self) -> Result<String, EnvError> {
+        self.env.render_ansi()
+    }
+
     fn set_state(&mut self, state: &[f64]) -> Result<O, EnvError> {
         Ok((self.func)(self.env.set_state(state)?))
     }
@@ -140,6 +149,14 @@ impl<E: Env, F: FnMut(f64) -> f64> Env for TransformReward<E, F> {
 
     fn state(&self) -> Option<Value> {
         self.env.state()
+    }
+
+    fn render(&self) -> Result<Frame, EnvError> {
+        self.env.render()
+    }
+
+    fn render_ansi(&self) -> Result<String, EnvError> {
+        self.env.render_ansi()
     }
 
     fn set_state(&mut self, state: &[f64]) -> Result<E::Obs, EnvError> {

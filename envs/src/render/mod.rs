@@ -1,0 +1,1 @@
+//! Rendering to RGB [`rewardlab_core::Frame`]s, pure Rust.
