@@ -100,6 +100,62 @@ enum Command {
         #[arg(long, default_value = "train")]
         experiment: String,
     },
+    /// Measure environment throughput: steps (or resets) per second.
+    ///
+    /// Actions are uniform random from a seeded stream; the time limit and autoreset run
+    /// inside the timed loop. More than one copy runs as `make_vec` builds it (CartPole-v1:
+    /// the native batch). Compare with bench/peers/gymnasium_throughput.py.
+    Bench {
+        /// Registered environment id, e.g. CartPole-v1.
+        #[arg(long)]
+        env: String,
+        /// Constructor argument key=value (repeatable).
+        #[arg(long = "env-arg", value_name = "KEY=VALUE")]
+        env_args: Vec<EnvArg>,
+        /// Copies stepped together (1: a single env).
+        #[arg(long, default_value_t = 1)]
+        num_envs: usize,
+        /// Threads for the copies [default: all cores].
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Transitions to time, counted over all copies.
+        #[arg(long, default_value_t = 1_000_000)]
+        steps: u64,
+        /// Time reset() instead of step().
+        #[arg(long)]
+        resets: bool,
+        /// Print one JSON line instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// Seed of the envs and of the action stream.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+    },
+    /// Record an episode of random actions as a PNG (last frame) or an animated GIF.
+    ///
+    /// Reset with --seed, then uniform random actions from a sampler seeded with --seed,
+    /// until --steps steps or the end of the episode. A .png gets the final frame (the reset
+    /// frame with --steps 0); a .gif gets every frame, the reset frame first.
+    Render {
+        /// Registered environment id, e.g. CartPole-v1.
+        #[arg(long)]
+        env: String,
+        /// Constructor argument key=value (repeatable), e.g. --env-arg map_name=8x8.
+        #[arg(long = "env-arg", value_name = "KEY=VALUE")]
+        env_args: Vec<EnvArg>,
+        /// Seed of the reset and of the random actions.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        /// Most steps to record.
+        #[arg(long, default_value_t = 200)]
+        steps: u64,
+        /// Output file: .png or .gif.
+        #[arg(long)]
+        out: PathBuf,
+        /// Frames per second of a GIF.
+        #[arg(long, default_value_t = rewardlab_envs::render::encode::DEFAULT_FPS)]
+        fps: f64,
+    },
     /// Solve a built-in gridworld with value iteration; print values and the greedy policy and
     /// write a heatmap under runs/quickstart/.
     Quickstart {
@@ -158,6 +214,34 @@ fn run(cli: Cli) -> Result<(), CliError> {
             ),
             runs_dir: &runs_dir,
             experiment: &experiment,
+        }),
+        Command::Bench {
+            env,
+            env_args,
+            num_envs,
+            threads,
+            steps,
+            resets,
+            json,
+            seed,
+        } => cli::bench::run(
+            cli::bench::config(env, &env_args, num_envs, threads, steps, resets, seed),
+            json,
+        ),
+        Command::Render {
+            env,
+            env_args,
+            seed,
+            steps,
+            out,
+            fps,
+        } => cli::render::run(&cli::render::RenderArgs {
+            env: &env,
+            env_args: &env_args,
+            seed,
+            steps,
+            out: &out,
+            fps,
         }),
         Command::Quickstart {
             env,

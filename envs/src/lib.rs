@@ -9,11 +9,13 @@
 //! Classic control, toy text and MiniGrid join as sibling modules, each registering its ids
 //! as rows of [`registry::SPECS`].
 
+pub mod bench;
 pub mod classic_control;
 pub mod gridworld;
 pub mod registry;
 pub mod render;
 pub mod toy_text;
+pub mod vector;
 
 pub use gridworld::{BuiltinMap, Cell, GridMap, GridWorld, MapError};
 pub use registry::{EnvSpec, KwargSpec, Kwargs, MakeError, make, make_gridworld, spec, specs};

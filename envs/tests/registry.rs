@@ -3,8 +3,8 @@
 use std::io::Write;
 
 use rewardlab_core::tabular::Tabular;
-use rewardlab_core::{Env, Space, Value};
-use rewardlab_envs::registry::{MakeError, make, make_gridworld, spec, specs};
+use rewardlab_core::{Env, Space, SpaceSampler, Value};
+use rewardlab_envs::registry::{Entry, MakeError, make, make_gridworld, spec, specs};
 
 fn kw(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
     pairs
@@ -22,10 +22,13 @@ fn map_file() -> tempfile::NamedTempFile {
 }
 
 #[test]
-fn every_id_makes_with_discrete_spaces_and_steps() {
+fn every_gridworld_id_makes_with_discrete_spaces_and_steps() {
     let file = map_file();
     let path = file.path().display().to_string();
-    for spec in specs() {
+    let grids = specs()
+        .iter()
+        .filter(|s| matches!(s.entry, Entry::GridWorld(_)));
+    for spec in grids {
         let args = if spec.id == "rewardlab/GridWorld-v0" {
             kw(&[("map", &path)])
         } else {
@@ -41,12 +44,36 @@ fn every_id_makes_with_discrete_spaces_and_steps() {
         assert!(env.observation_space().contains(&obs));
         let step = env.step(&Value::Int(1)).expect("a valid action");
         assert!(env.observation_space().contains(&step.obs));
+        assert!(spec.id.starts_with("rewardlab/"));
+    }
+}
+
+#[test]
+fn every_id_makes_documents_itself_and_steps_a_sampled_action() {
+    let file = map_file();
+    let path = file.path().display().to_string();
+    let mut seen = std::collections::BTreeSet::new();
+    for spec in specs() {
+        assert!(seen.insert(spec.id), "{} registered twice", spec.id);
+        assert!(!spec.description.is_empty(), "{}", spec.id);
         assert!(
             spec.kwargs.iter().any(|k| k.name == "max_episode_steps"),
             "{} lists max_episode_steps",
             spec.id
         );
-        assert!(spec.id.starts_with("rewardlab/") && !spec.description.is_empty());
+        let args = if spec.id == "rewardlab/GridWorld-v0" {
+            kw(&[("map", &path)])
+        } else {
+            Vec::new()
+        };
+        let mut env = make(spec.id, &args).unwrap_or_else(|e| panic!("{}: {e}", spec.id));
+        let (obs, _) = env.reset(Some(0));
+        assert!(env.observation_space().contains(&obs), "{}", spec.id);
+        let mut sampler = SpaceSampler::new(env.action_space(), 0);
+        let step = env
+            .step(&sampler.sample())
+            .expect("a sampled action is valid");
+        assert!(env.observation_space().contains(&step.obs), "{}", spec.id);
     }
 }
 
@@ -212,13 +239,18 @@ fn unknown_ids_suggest_the_closest() {
         ("rewardlab/Corridor-v1", "rewardlab/Corridor-v0"),
         ("Windy", "rewardlab/WindyGridworld-v0"),
         ("oscillation", "rewardlab/Oscillation-v0"),
+        ("CartPole-v0", "CartPole-v1"),
+        ("frozenlake-v1", "FrozenLake-v1"),
+        ("Taxi-v3", "Taxi-v4"),
+        ("CliffWalking-v0", "CliffWalking-v1"),
+        ("Acrobot", "Acrobot-v1"),
     ] {
         assert!(
             matches!(spec(typo), Err(MakeError::UnknownId { suggestion: Some(s), .. }) if s == want),
             "{typo}"
         );
     }
-    let err = spec("CartPole-v1").expect_err("not registered yet");
+    let err = spec("HalfCheetah-v5").expect_err("not registered");
     assert!(matches!(
         err,
         MakeError::UnknownId {
@@ -226,7 +258,7 @@ fn unknown_ids_suggest_the_closest() {
             ..
         }
     ));
-    assert_eq!(err.to_string(), "unknown environment id \"CartPole-v1\"");
+    assert_eq!(err.to_string(), "unknown environment id \"HalfCheetah-v5\"");
 }
 
 #[test]

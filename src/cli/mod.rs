@@ -1,8 +1,10 @@
 //! Subcommands of the `rewardlab` binary and the error type that maps to exit codes.
 
+pub mod bench;
 pub mod envs;
 pub mod plot;
 pub mod quickstart;
+pub mod render;
 pub mod rollout;
 pub mod train;
 

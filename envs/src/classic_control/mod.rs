@@ -5,7 +5,29 @@
 //! one row of [`SPECS`]. Exactness is proven by replaying trajectories recorded from Gymnasium
 //! (`envs/tests/fixtures/`).
 
+pub mod acrobot;
+mod acrobot_dynamics;
+pub mod cartpole;
+mod cartpole_batch;
+pub mod continuous_mountain_car;
+pub mod mountain_car;
+pub mod pendulum;
+mod pymath;
+
+pub use acrobot::{Acrobot, AcrobotConfig, AcrobotDynamics};
+pub use cartpole::{CartPole, CartPoleParams, Integrator};
+pub use cartpole_batch::{BatchError, BatchStep, CARTPOLE_V1_MAX_EPISODE_STEPS, CartPoleBatch};
+pub use continuous_mountain_car::{ContinuousMountainCar, ContinuousMountainCarParams};
+pub use mountain_car::{MountainCar, MountainCarParams};
+pub use pendulum::{Pendulum, PendulumConfig};
+
 use crate::registry::EnvSpec;
 
 /// The classic-control rows of the registry.
-pub static SPECS: &[EnvSpec] = &[];
+pub static SPECS: &[EnvSpec] = &[
+    cartpole::SPEC,
+    mountain_car::SPEC,
+    continuous_mountain_car::SPEC,
+    acrobot::SPEC,
+    pendulum::SPEC,
+];

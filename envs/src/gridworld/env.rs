@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use rewardlab_core::mdp::Mdp;
 use rewardlab_core::tabular::{Tabular, TabularEnv};
-use rewardlab_core::{Env, EnvError, Info, Space, Step, Value};
+use rewardlab_core::{Env, EnvError, Frame, Info, Space, Step, Value};
 
 use super::BuiltinMap;
 use super::MapError;
@@ -168,5 +168,20 @@ impl Env for GridWorld {
             }
         }
         self.env.set_state(state)
+    }
+
+    /// The tile picture (see `gridworld/render.rs`): one cell per tile, the agent a red disc.
+    fn render(&self) -> Result<Frame, EnvError> {
+        let agent = self.agent_position().ok_or(EnvError::ResetNeeded)?;
+        Ok(super::render::frame(&self.map, agent))
+    }
+
+    /// [`GridWorld::ansi`]: the map's characters, one `\n`-terminated line per row, the
+    /// agent's cell shown as `@`.
+    fn render_ansi(&self) -> Result<String, EnvError> {
+        if self.agent_position().is_none() {
+            return Err(EnvError::ResetNeeded);
+        }
+        Ok(self.ansi())
     }
 }

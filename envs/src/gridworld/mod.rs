@@ -81,6 +81,7 @@ mod error;
 mod map;
 mod model;
 mod registry;
+mod render;
 
 pub use env::GridWorld;
 pub use error::{MapError, MapProblem};

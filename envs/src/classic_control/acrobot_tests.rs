@@ -1,0 +1,297 @@
+use super::*;
+use crate::registry::make;
+
+fn bits(v: &[f32]) -> Vec<u32> {
+    v.iter().map(|x| x.to_bits()).collect()
+}
+
+fn state_of(env: &Acrobot) -> [f64; 4] {
+    match env.state() {
+        Some(Value::F64(s)) => s.try_into().expect("four entries"),
+        other => panic!("unexpected state {other:?}"),
+    }
+}
+
+fn kwargs(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+#[test]
+fn reset_draws_float32_states_in_the_start_box() {
+    let mut env = Acrobot::default();
+    for seed in 0..50 {
+        let (obs, _) = env.reset(Some(seed));
+        let s = state_of(&env);
+        for x in s {
+            assert!((-0.1..=0.1).contains(&x), "seed {seed}: {s:?}");
+            assert_eq!(f64::from(x as f32), x, "stored as float32");
+        }
+        assert_eq!(obs[4], s[2] as f32);
+        assert_eq!(obs[5], s[3] as f32);
+        assert!((obs[0] - s[0].cos() as f32).abs() <= 2.0 * f32::EPSILON);
+        assert!(env.observation_space().contains(&Value::F32(obs)));
+    }
+}
+
+#[test]
+fn same_seed_same_trajectory_and_none_continues_the_stream() -> Result<(), EnvError> {
+    let run = |env: &mut Acrobot, seed: Option<u64>| -> Result<Vec<Vec<f32>>, EnvError> {
+        let (first, _) = env.reset(seed);
+        let mut out = vec![first];
+        for t in 0..40 {
+            out.push(env.step(&(t % 3))?.obs);
+        }
+        Ok(out)
+    };
+    let mut a = Acrobot::default();
+    let mut b = Acrobot::default();
+    assert_eq!(run(&mut a, Some(7))?, run(&mut b, Some(7))?);
+    let second_a = run(&mut a, None)?;
+    assert_eq!(second_a, run(&mut b, None)?);
+    assert_ne!(second_a[0], run(&mut b, Some(7))?[0]);
+    Ok(())
+}
+
+#[test]
+fn one_step_from_rest_pushes_the_arm_the_way_of_the_torque() -> Result<(), EnvError> {
+    // Hanging still with torque +1 the elbow accelerates at 1/(1.25 - 1.75²/4.5) = 1.756 rad/s²
+    // and the shoulder at -1.75/4.5 of that; over 0.2 s the velocities are about a·dt
+    // (Gymnasium: θ̇2 = 0.3345, θ̇1 = -0.1287; the accelerations fade as the arm moves).
+    let mut env = Acrobot::default();
+    env.set_state(&[0.0; 4])?;
+    let step = env.step(&2)?;
+    let [theta1, theta2, dtheta1, dtheta2] = state_of(&env);
+    assert!((dtheta2 - 1.756 * 0.2).abs() < 0.03, "{dtheta2}");
+    assert!(
+        (dtheta1 + 1.756 * 0.2 * 1.75 / 4.5).abs() < 0.03,
+        "{dtheta1}"
+    );
+    assert!(theta2 > 0.0 && theta1 < 0.0);
+    assert_eq!(step.reward, -1.0);
+    assert!(!step.terminated && !step.truncated);
+    // No torque at rest: nothing moves (the forces are below 1e-15).
+    env.set_state(&[0.0; 4])?;
+    env.step(&1)?;
+    assert!(state_of(&env).iter().all(|x| x.abs() < 1e-15));
+    Ok(())
+}
+
+#[test]
+fn angles_wrap_into_minus_pi_pi() -> Result<(), EnvError> {
+    // Just short of π and spinning forward: the step carries θ1 past π, and it comes back
+    // one turn lower.
+    let mut env = Acrobot::default();
+    env.set_state(&[3.1, -3.1, 2.0, -2.0])?;
+    env.step(&1)?;
+    let [theta1, theta2, ..] = state_of(&env);
+    assert!((-PI..0.0).contains(&theta1), "{theta1}");
+    assert!(theta2 > 0.0 && theta2 <= PI, "{theta2}");
+    Ok(())
+}
+
+#[test]
+fn velocities_are_clipped_to_their_bounds() -> Result<(), EnvError> {
+    let mut env = Acrobot::default();
+    // Gymnasium clips these two starts to (4π, -9π) and (-4π, 9π) after one idle step.
+    for (start, want) in [
+        ([0.0, 0.0, 20.0, -40.0], [4.0 * PI, -9.0 * PI]),
+        ([0.0, 0.0, 100.0, -100.0], [-4.0 * PI, 9.0 * PI]),
+    ] {
+        env.set_state(&start)?;
+        let obs = env.step(&1)?.obs;
+        let [_, _, dtheta1, dtheta2] = state_of(&env);
+        assert_eq!([dtheta1, dtheta2], want, "from {start:?}");
+        assert!(env.observation_space().contains(&Value::F32(obs)));
+    }
+    Ok(())
+}
+
+#[test]
+fn reaching_the_line_terminates_with_reward_zero() -> Result<(), EnvError> {
+    // Both links straight up: the tip is 2 above the pivot, above the line at 1.
+    let mut env = Acrobot::default();
+    env.set_state(&[PI, 0.0, 0.0, 0.0])?;
+    let step = env.step(&1)?;
+    assert!(step.terminated && !step.truncated);
+    assert_eq!(step.reward, 0.0);
+    assert_eq!(env.step(&1), Err(EnvError::ResetNeeded));
+    // Straight out sideways the tip is level with the pivot: not terminal.
+    env.set_state(&[PI / 2.0, 0.0, 0.0, 0.0])?;
+    assert!(!env.step(&1)?.terminated);
+    Ok(())
+}
+
+#[test]
+fn stepping_needs_a_reset_and_a_valid_action() {
+    let mut env = Acrobot::default();
+    assert_eq!(env.step(&0), Err(EnvError::ResetNeeded));
+    assert_eq!(env.state(), None);
+    env.reset(Some(0));
+    assert!(matches!(env.step(&3), Err(EnvError::InvalidAction { .. })));
+    assert!(env.validate_action(&2).is_ok());
+    assert!(env.step(&2).is_ok());
+}
+
+#[test]
+fn set_state_checks_its_input_and_refusals_change_nothing() -> Result<(), EnvError> {
+    let mut env = Acrobot::default();
+    env.reset(Some(3));
+    let before = env.state();
+    assert!(matches!(
+        env.set_state(&[0.0; 3]),
+        Err(EnvError::InvalidState { .. })
+    ));
+    assert!(matches!(
+        env.set_state(&[0.0, f64::NAN, 0.0, 0.0]),
+        Err(EnvError::InvalidState { .. })
+    ));
+    assert_eq!(env.state(), before);
+    let obs = env.set_state(&[0.5, -0.25, 1.0, -2.0])?;
+    assert_eq!(env.state(), Some(Value::F64(vec![0.5, -0.25, 1.0, -2.0])));
+    assert_eq!(obs[4..], [1.0, -2.0]);
+    Ok(())
+}
+
+#[test]
+fn float32_start_states_observe_through_numpys_float32_kernel() -> Result<(), EnvError> {
+    // NumPy 2.4 on x86-64: np.cos(np.float32(bits 0x3c3f3531)) has bits 0x3f7ffb89, while
+    // float64 cos rounded to float32 gives 0x3f7ffb8a. A reset state is float32 in Gymnasium,
+    // so replaying one must observe the former.
+    let theta = f64::from(f32::from_bits(0x3c3f_3531));
+    let mut env = Acrobot::default();
+    let obs = env.set_state(&[theta, 0.0, 0.0, 0.0])?;
+    assert_eq!(obs[0].to_bits(), 0x3f7f_fb89);
+    // After a step the state is float64 again, observed through libm.
+    env.step(&1)?;
+    let s = state_of(&env);
+    assert_eq!(env.set_state(&s)?.len(), 6);
+    let f64_obs = env.set_state(&[theta + 1e-12, 0.0, 0.0, 0.0])?;
+    assert_eq!(
+        f64_obs[0].to_bits(),
+        ((theta + 1e-12).cos() as f32).to_bits()
+    );
+    Ok(())
+}
+
+#[test]
+fn a_hundred_steps_match_gymnasium_bit_for_bit() -> Result<(), EnvError> {
+    // Recorded with Gymnasium 1.4 / NumPy 2.4 (x86-64, glibc): AcrobotEnv(), reset(seed=0),
+    // env.state = np.array([1.0, -2.0, 3.0, -5.0]), then the actions below; state printed
+    // with float.hex and the last observation as float32 bits.
+    let mut env = Acrobot::default();
+    env.set_state(&[1.0, -2.0, 3.0, -5.0])?;
+    let mut last = Vec::new();
+    for _ in 0..10 {
+        for a in [2, 2, 2, 0, 0, 0, 1, 2, 0, 2] {
+            let step = env.step(&a)?;
+            assert!(!step.terminated);
+            last = step.obs;
+        }
+    }
+    let want: [u64; 4] = [
+        0xbfd6_fbff_387f_5348,
+        0x3fe1_1f9b_15d5_e6ac,
+        0x3ff4_98fd_7017_ef74,
+        0x4010_8f97_ad9d_7524,
+    ];
+    assert_eq!(state_of(&env).map(f64::to_bits), want);
+    let want_obs = [
+        0x3f6f_aafb,
+        0xbeb3_f2a1,
+        0x3f5c_36f4,
+        0x3f02_8b0a,
+        0x3fa4_c7ec,
+        0x4084_7cbd,
+    ];
+    assert_eq!(bits(&last), want_obs);
+    Ok(())
+}
+
+#[test]
+fn make_applies_the_500_step_limit() -> Result<(), Box<dyn std::error::Error>> {
+    let mut env = make("Acrobot-v1", &[])?;
+    env.reset(Some(0));
+    // No torque from a near-still start never reaches the line.
+    let still = Value::Int(1);
+    for t in 1..=500 {
+        let step = env.step(&still)?;
+        assert!(!step.terminated);
+        assert_eq!(step.truncated, t == 500, "step {t}");
+    }
+    let spec = crate::registry::spec("Acrobot-v1")?;
+    assert_eq!(spec.reward_threshold, Some(-100.0));
+    Ok(())
+}
+
+#[test]
+fn make_parses_and_checks_the_kwargs() -> Result<(), Box<dyn std::error::Error>> {
+    let mut nips = make(
+        "Acrobot-v1",
+        &kwargs(&[
+            ("book_or_nips", "nips"),
+            ("dt", "0.1"),
+            ("max_episode_steps", "3"),
+        ]),
+    )?;
+    let mut book = make("Acrobot-v1", &[])?;
+    nips.set_state(&[0.3, 0.4, 2.0, -1.0])?;
+    book.set_state(&[0.3, 0.4, 2.0, -1.0])?;
+    assert_ne!(
+        nips.step(&Value::Int(2))?.obs,
+        book.step(&Value::Int(2))?.obs
+    );
+    assert!(matches!(
+        make("Acrobot-v1", &kwargs(&[("book_or_nips", "paper")])),
+        Err(MakeError::BadKwarg { .. })
+    ));
+    for (key, value) in [("dt", "-0.1"), ("dt", "inf"), ("torque_noise_max", "-1")] {
+        assert!(
+            matches!(
+                make("Acrobot-v1", &kwargs(&[(key, value)])),
+                Err(MakeError::InvalidConfig { .. })
+            ),
+            "{key}={value}"
+        );
+    }
+    Ok(())
+}
+
+#[test]
+fn torque_noise_is_seeded() -> Result<(), EnvError> {
+    let config = AcrobotConfig {
+        torque_noise_max: 0.5,
+        ..AcrobotConfig::default()
+    };
+    let mut a = Acrobot::new(config);
+    let mut b = Acrobot::new(config);
+    let mut quiet = Acrobot::default();
+    a.reset(Some(1));
+    b.reset(Some(1));
+    quiet.reset(Some(1));
+    let (sa, sb, sq) = (a.step(&1)?, b.step(&1)?, quiet.step(&1)?);
+    assert_eq!(sa.obs, sb.obs);
+    assert_ne!(sa.obs, sq.obs);
+    Ok(())
+}
+
+#[test]
+fn render_draws_the_current_arm() -> Result<(), EnvError> {
+    let mut env = Acrobot::default();
+    assert_eq!(env.render(), Err(EnvError::ResetNeeded));
+    env.set_state(&[0.0; 4])?;
+    let down = env.render()?;
+    assert_eq!((down.width, down.height), (500, 500));
+    // Hanging down, the pixel halfway along the first link (0.5 m below the pivot) is link
+    // colour; with the arm straight up it is background.
+    let probe = (
+        250,
+        250 + (0.5 * crate::render::classic::ACROBOT_SCALE) as u32,
+    );
+    assert_eq!(down.pixel(probe.0, probe.1), Some([0, 204, 204]));
+    env.set_state(&[PI, 0.0, 0.0, 0.0])?;
+    assert_eq!(env.render()?.pixel(probe.0, probe.1), Some([255, 255, 255]));
+    Ok(())
+}

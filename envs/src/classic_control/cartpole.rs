@@ -1,0 +1,647 @@
+//! CartPole-v1: Barto, Sutton & Anderson's pole balancing, step for step as Gymnasium 1.4.
+//!
+//! # Description
+//! A pole is hinged on a cart that moves along a frictionless track; a fixed force pushes the
+//! cart left or right each step, and the task is to keep the pole upright and the cart on the
+//! track.
+//!
+//! # Actions
+//! `usize` in `Discrete(2)`: 0 pushes the cart left (`-force_mag`), 1 pushes it right.
+//!
+//! # Observations
+//! `Vec<f32>` of length 4: cart position, cart velocity, pole angle (radians, 0 = upright),
+//! pole angular velocity. The physical state is kept in `f64` and the observation is that
+//! state rounded to `f32`, as Gymnasium returns it. Bounds: `±2·x_threshold`, `±∞`,
+//! `±2·theta_threshold_radians`, `±∞`.
+//!
+//! # Rewards
+//! `+1` for every step, the terminating one included. With `sutton_barto_reward`, `0` for a
+//! step that does not terminate and `-1` for the one that does.
+//!
+//! # Start
+//! All four state variables uniform in `[-0.05, 0.05)`, drawn from the env's own PCG64 (so
+//! the distribution is Gymnasium's while the numbers are not numpy's).
+//!
+//! # Episode end
+//! Terminated when `|x| > x_threshold` (2.4) or `|θ| > theta_threshold_radians` (12°, computed
+//! as Gymnasium does: `12·2·π/360`). Truncated after 500 steps by the registered time limit.
+//! Stepping a terminated episode is [`EnvError::ResetNeeded`] (Gymnasium only warns).
+//!
+//! # Arguments
+//! `sutton_barto_reward` (default `false`) and `kinematics_integrator` (`euler`, the default,
+//! or `semi-implicit euler`, which Gymnasium keeps as an attribute rather than an argument).
+//! Every constant is a field of [`CartPoleParams`].
+//!
+//! Exactness: the arithmetic below is Gymnasium's, operation for operation and in the same
+//! order (IEEE `f64` is not associative, so grouping matters); `sin`/`cos` are the platform
+//! libm's, which numpy also calls for `float64` scalars. The pure functions `step_physics`,
+//! `is_terminated`, `reward` and `sample_start` are what [`CartPole`] runs, and the batched
+//! CartPole reuses them so the two cannot drift apart.
+
+use std::str::FromStr;
+
+use rand::Rng;
+use rewardlab_core::rng::{EnvRng, reseed, rng_from_entropy};
+use rewardlab_core::{BoxSpace, BoxedEnv, DType, Env, EnvError, Frame, Info, Space, Step, Value};
+use serde::{Deserialize, Serialize};
+
+use crate::registry::{EnvSpec, KwargSpec, Kwargs, MAX_EPISODE_STEPS, MakeError};
+
+/// How the state advances over one time step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Integrator {
+    /// Explicit Euler: positions move with the old velocities (Gymnasium's default).
+    #[default]
+    #[serde(rename = "euler")]
+    Euler,
+    /// Semi-implicit Euler: velocities first, then positions with the new velocities.
+    #[serde(rename = "semi-implicit euler")]
+    SemiImplicitEuler,
+}
+
+impl FromStr for Integrator {
+    type Err = String;
+
+    /// `euler`, or `semi-implicit euler` (also spelled with `-` or `_` for the space).
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.trim() {
+            "euler" => Ok(Integrator::Euler),
+            "semi-implicit euler" | "semi-implicit-euler" | "semi_implicit_euler" => {
+                Ok(Integrator::SemiImplicitEuler)
+            }
+            other => Err(format!("unknown integrator {other:?}")),
+        }
+    }
+}
+
+/// CartPole's physical constants and options; the defaults are Gymnasium 1.4's.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CartPoleParams {
+    /// Gravitational acceleration (m/s²).
+    pub gravity: f64,
+    /// Mass of the cart (kg).
+    pub masscart: f64,
+    /// Mass of the pole (kg).
+    pub masspole: f64,
+    /// Half the pole's length (m).
+    pub length: f64,
+    /// Magnitude of the force each action applies to the cart (N).
+    pub force_mag: f64,
+    /// Seconds between state updates.
+    pub tau: f64,
+    /// Integration scheme.
+    pub kinematics_integrator: Integrator,
+    /// The episode terminates once `|x|` exceeds this (m).
+    pub x_threshold: f64,
+    /// The episode terminates once `|θ|` exceeds this (radians; 12°).
+    pub theta_threshold_radians: f64,
+    /// Reward 0 per surviving step and -1 on termination instead of +1 per step.
+    pub sutton_barto_reward: bool,
+}
+
+impl Default for CartPoleParams {
+    fn default() -> Self {
+        CartPoleParams {
+            gravity: 9.8,
+            masscart: 1.0,
+            masspole: 0.1,
+            length: 0.5,
+            force_mag: 10.0,
+            tau: 0.02,
+            kinematics_integrator: Integrator::Euler,
+            x_threshold: 2.4,
+            // Gymnasium's expression, evaluated in the same order: 12·2 = 24, then ·π, then /360.
+            theta_threshold_radians: 12.0 * 2.0 * std::f64::consts::PI / 360.0,
+            sutton_barto_reward: false,
+        }
+    }
+}
+
+/// Lower bound of each start variable.
+pub const START_LOW: f64 = -0.05;
+/// Upper bound (exclusive) of each start variable.
+pub const START_HIGH: f64 = 0.05;
+
+/// One time step from `state` = `[x, ẋ, θ, θ̇]` under `action` (1 pushes right, anything
+/// else left, as in Gymnasium).
+#[inline]
+pub(crate) fn step_physics(params: &CartPoleParams, state: [f64; 4], action: usize) -> [f64; 4] {
+    let [x, x_dot, theta, theta_dot] = state;
+    let total_mass = params.masspole + params.masscart;
+    let polemass_length = params.masspole * params.length;
+    let force = if action == 1 {
+        params.force_mag
+    } else {
+        -params.force_mag
+    };
+    let costheta = theta.cos();
+    let sintheta = theta.sin();
+    // Grouping mirrors Gymnasium's expressions: ((pml·θ̇²)·sinθ), then + force, then / mass.
+    let temp = (force + polemass_length * (theta_dot * theta_dot) * sintheta) / total_mass;
+    let thetaacc = (params.gravity * sintheta - costheta * temp)
+        / (params.length * (4.0 / 3.0 - params.masspole * (costheta * costheta) / total_mass));
+    let xacc = temp - polemass_length * thetaacc * costheta / total_mass;
+    let tau = params.tau;
+    match params.kinematics_integrator {
+        Integrator::Euler => [
+            x + tau * x_dot,
+            x_dot + tau * xacc,
+            theta + tau * theta_dot,
+            theta_dot + tau * thetaacc,
+        ],
+        Integrator::SemiImplicitEuler => {
+            let x_dot = x_dot + tau * xacc;
+            let theta_dot = theta_dot + tau * thetaacc;
+            [x + tau * x_dot, x_dot, theta + tau * theta_dot, theta_dot]
+        }
+    }
+}
+
+/// Whether `state` is terminal: the cart off the track or the pole past the angle limit.
+#[inline]
+pub(crate) fn is_terminated(params: &CartPoleParams, state: &[f64; 4]) -> bool {
+    let [x, _, theta, _] = *state;
+    x < -params.x_threshold
+        || x > params.x_threshold
+        || theta < -params.theta_threshold_radians
+        || theta > params.theta_threshold_radians
+}
+
+/// The reward of a step that ends in a state with the given terminal flag.
+#[inline]
+pub(crate) fn reward(params: &CartPoleParams, terminated: bool) -> f64 {
+    match (params.sutton_barto_reward, terminated) {
+        (false, _) => 1.0,
+        (true, false) => 0.0,
+        (true, true) => -1.0,
+    }
+}
+
+/// A start state: each variable uniform in `[START_LOW, START_HIGH)`.
+#[inline]
+pub(crate) fn sample_start(rng: &mut EnvRng) -> [f64; 4] {
+    std::array::from_fn(|_| rng.random_range(START_LOW..START_HIGH))
+}
+
+/// The observation of `state`: each variable rounded to `f32`.
+#[inline]
+pub(crate) fn observe(state: &[f64; 4]) -> Vec<f32> {
+    state.iter().map(|v| *v as f32).collect()
+}
+
+/// The observation space for `params`: `float32` bounds `±2·x_threshold`, `±∞`,
+/// `±2·theta_threshold_radians`, `±∞`.
+pub(crate) fn observation_space(params: &CartPoleParams) -> Space {
+    let high = [
+        params.x_threshold * 2.0,
+        f64::INFINITY,
+        params.theta_threshold_radians * 2.0,
+        f64::INFINITY,
+    ];
+    Space::Box(BoxSpace {
+        shape: vec![4],
+        low: high.iter().map(|h| -h).collect(),
+        high: high.to_vec(),
+        dtype: DType::F32,
+    })
+}
+
+/// Where the env is in its episode cycle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    /// Never reset: no state yet.
+    Fresh,
+    /// An episode is running.
+    Running,
+    /// The last step terminated: reset (or set a state) to go on.
+    Ended,
+}
+
+/// The CartPole environment (see the module docs).
+#[derive(Debug, Clone)]
+pub struct CartPole {
+    params: CartPoleParams,
+    state: [f64; 4],
+    phase: Phase,
+    rng: EnvRng,
+}
+
+impl Default for CartPole {
+    fn default() -> Self {
+        Self::new(CartPoleParams::default())
+    }
+}
+
+impl CartPole {
+    /// A CartPole with the given constants, its RNG seeded from the OS until the first
+    /// seeded reset.
+    pub fn new(params: CartPoleParams) -> Self {
+        CartPole {
+            params,
+            state: [0.0; 4],
+            phase: Phase::Fresh,
+            rng: rng_from_entropy(),
+        }
+    }
+
+    /// The constants in use.
+    pub fn params(&self) -> &CartPoleParams {
+        &self.params
+    }
+
+    /// The physical state `[x, ẋ, θ, θ̇]` (zeros before the first reset).
+    pub fn physical_state(&self) -> [f64; 4] {
+        self.state
+    }
+}
+
+impl Env for CartPole {
+    type Obs = Vec<f32>;
+    type Act = usize;
+
+    fn observation_space(&self) -> Space {
+        observation_space(&self.params)
+    }
+
+    fn action_space(&self) -> Space {
+        Space::Discrete { n: 2, start: 0 }
+    }
+
+    fn reset(&mut self, seed: Option<u64>) -> (Vec<f32>, Info) {
+        reseed(&mut self.rng, seed);
+        self.state = sample_start(&mut self.rng);
+        self.phase = Phase::Running;
+        (observe(&self.state), Info::new())
+    }
+
+    fn step(&mut self, action: &usize) -> Result<Step<Vec<f32>>, EnvError> {
+        if self.phase != Phase::Running {
+            return Err(EnvError::ResetNeeded);
+        }
+        if *action >= 2 {
+            return Err(EnvError::invalid_action(action, &self.action_space()));
+        }
+        self.state = step_physics(&self.params, self.state, *action);
+        let terminated = is_terminated(&self.params, &self.state);
+        if terminated {
+            self.phase = Phase::Ended;
+        }
+        Ok(Step {
+            obs: observe(&self.state),
+            reward: reward(&self.params, terminated),
+            terminated,
+            truncated: false,
+            info: Info::new(),
+        })
+    }
+
+    fn state(&self) -> Option<Value> {
+        (self.phase != Phase::Fresh).then(|| Value::F64(self.state.to_vec()))
+    }
+
+    /// Sets `[x, ẋ, θ, θ̇]` (any finite values, as assigning `env.unwrapped.state` in
+    /// Gymnasium; a terminal state is accepted and the next step decides termination).
+    fn set_state(&mut self, state: &[f64]) -> Result<Vec<f32>, EnvError> {
+        self.state = finite_state::<4>(state)?;
+        self.phase = Phase::Running;
+        Ok(observe(&self.state))
+    }
+
+    /// Gymnasium's 600×400 picture: the cart at `x`, the pole at `θ`.
+    fn render(&self) -> Result<Frame, EnvError> {
+        if self.phase == Phase::Fresh {
+            return Err(EnvError::ResetNeeded);
+        }
+        Ok(crate::render::classic::cartpole(
+            self.state[0],
+            self.state[2],
+        ))
+    }
+}
+
+/// `state` as an array of `N` finite numbers, or [`EnvError::InvalidState`].
+pub(crate) fn finite_state<const N: usize>(state: &[f64]) -> Result<[f64; N], EnvError> {
+    let invalid = |reason: String| EnvError::InvalidState {
+        state: format!("{state:?}"),
+        reason,
+    };
+    let array: [f64; N] = state
+        .try_into()
+        .map_err(|_| invalid(format!("expected {N} numbers, got {}", state.len())))?;
+    if array.iter().all(|v| v.is_finite()) {
+        Ok(array)
+    } else {
+        Err(invalid("every entry must be finite".to_string()))
+    }
+}
+
+const SUTTON_BARTO_REWARD: KwargSpec = KwargSpec {
+    name: "sutton_barto_reward",
+    default: "false",
+    help: "reward 0 per step and -1 on termination instead of +1 per step",
+};
+
+const KINEMATICS_INTEGRATOR: KwargSpec = KwargSpec {
+    name: "kinematics_integrator",
+    default: "euler",
+    help: "`euler` or `semi-implicit euler`",
+};
+
+/// The registry row of `CartPole-v1`.
+pub(crate) const SPEC: EnvSpec = EnvSpec {
+    id: "CartPole-v1",
+    description: "Balance a pole on a cart pushed left or right (Barto, Sutton & Anderson 1983)",
+    max_episode_steps: Some(500),
+    reward_threshold: Some(475.0),
+    kwargs: &[
+        SUTTON_BARTO_REWARD,
+        KINEMATICS_INTEGRATOR,
+        MAX_EPISODE_STEPS,
+    ],
+    entry: crate::registry::Entry::Builder(build),
+};
+
+fn build(kw: &Kwargs<'_>) -> Result<BoxedEnv, MakeError> {
+    let mut params = CartPoleParams::default();
+    if let Some(flag) = kw.flag(SUTTON_BARTO_REWARD.name)? {
+        params.sutton_barto_reward = flag;
+    }
+    if let Some(integrator) =
+        kw.parse::<Integrator>(KINEMATICS_INTEGRATOR.name, "euler or semi-implicit euler")?
+    {
+        params.kinematics_integrator = integrator;
+    }
+    kw.finish(CartPole::new(params))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::registry::make;
+
+    const START: [f64; 4] = [0.01, -0.02, 0.03, 0.04];
+
+    fn kw(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    /// Next states from `START` as Gymnasium 1.4 computes them (`env.unwrapped.state = START`,
+    /// `step(a)`), printed with `repr`.
+    #[test]
+    fn one_step_matches_gymnasium_for_both_integrators() {
+        let euler = CartPoleParams::default();
+        let semi = CartPoleParams {
+            kinematics_integrator: Integrator::SemiImplicitEuler,
+            ..euler
+        };
+        let cases: [(&CartPoleParams, usize, [f64; 4]); 4] = [
+            (
+                &euler,
+                0,
+                [
+                    0.009600000000000001,
+                    -0.21553901710278936,
+                    0.030799999999999998,
+                    0.34199522377603914,
+                ],
+            ),
+            (
+                &euler,
+                1,
+                [
+                    0.009600000000000001,
+                    0.17467919574755525,
+                    0.030799999999999998,
+                    -0.2430687179600081,
+                ],
+            ),
+            (
+                &semi,
+                0,
+                [
+                    0.005689219657944213,
+                    -0.21553901710278936,
+                    0.03683990447552078,
+                    0.34199522377603914,
+                ],
+            ),
+            (
+                &semi,
+                1,
+                [
+                    0.013493583914951104,
+                    0.17467919574755525,
+                    0.025138625640799838,
+                    -0.2430687179600081,
+                ],
+            ),
+        ];
+        for (params, action, want) in cases {
+            let got = step_physics(params, START, action);
+            assert_eq!(
+                got.map(f64::to_bits),
+                want.map(f64::to_bits),
+                "{params:?} {action}"
+            );
+        }
+        // Explicit Euler moves the position with the old velocity: x + τ·ẋ.
+        assert_eq!(step_physics(&euler, START, 1)[0], 0.01 + 0.02 * -0.02);
+    }
+
+    #[test]
+    fn observation_is_the_state_rounded_to_f32() -> Result<(), EnvError> {
+        let mut env = CartPole::default();
+        let obs = env.set_state(&START)?;
+        assert_eq!(obs, vec![0.01f32, -0.02, 0.03, 0.04]);
+        let step = env.step(&0)?;
+        let state = env.physical_state();
+        assert_eq!(step.obs, state.map(|v| v as f32).to_vec());
+        assert_eq!(env.state(), Some(Value::F64(state.to_vec())));
+        Ok(())
+    }
+
+    #[test]
+    fn termination_bounds_are_strict() {
+        let p = CartPoleParams::default();
+        let theta = p.theta_threshold_radians;
+        assert_eq!(theta, 0.20943951023931953);
+        for (state, terminal) in [
+            ([2.4, 0.0, 0.0, 0.0], false),
+            ([-2.4, 0.0, 0.0, 0.0], false),
+            ([2.4f64.next_up(), 0.0, 0.0, 0.0], true),
+            ([(-2.4f64).next_down(), 0.0, 0.0, 0.0], true),
+            ([0.0, 0.0, theta, 0.0], false),
+            ([0.0, 0.0, -theta, 0.0], false),
+            ([0.0, 0.0, theta.next_up(), 0.0], true),
+            ([0.0, 0.0, (-theta).next_down(), 0.0], true),
+            // Velocities never terminate.
+            ([0.0, 1e9, 0.0, -1e9], false),
+        ] {
+            assert_eq!(is_terminated(&p, &state), terminal, "{state:?}");
+        }
+    }
+
+    #[test]
+    fn terminal_step_pays_and_then_needs_reset() -> Result<(), EnvError> {
+        let mut env = CartPole::default();
+        env.set_state(&[2.39, 5.0, 0.0, 0.0])?;
+        let step = env.step(&1)?;
+        assert!(step.terminated && !step.truncated);
+        assert_eq!(step.reward, 1.0);
+        assert_eq!(env.step(&1), Err(EnvError::ResetNeeded));
+        // The state stays readable after the end, and a set state resumes.
+        assert!(env.state().is_some());
+        env.set_state(&[0.0; 4])?;
+        assert!(!env.step(&1)?.terminated);
+        Ok(())
+    }
+
+    #[test]
+    fn sutton_barto_reward_is_zero_then_minus_one() -> Result<(), EnvError> {
+        let params = CartPoleParams {
+            sutton_barto_reward: true,
+            ..CartPoleParams::default()
+        };
+        let mut env = CartPole::new(params);
+        env.set_state(&[2.3, 0.0, 0.0, 0.0])?;
+        assert_eq!(env.step(&1)?.reward, 0.0);
+        env.set_state(&[2.39, 5.0, 0.0, 0.0])?;
+        let last = env.step(&1)?;
+        assert!(last.terminated);
+        assert_eq!(last.reward, -1.0);
+        Ok(())
+    }
+
+    #[test]
+    fn errors_before_reset_bad_actions_and_bad_states() {
+        let mut env = CartPole::default();
+        assert_eq!(env.step(&0), Err(EnvError::ResetNeeded));
+        assert_eq!(env.state(), None);
+        assert_eq!(env.render().err(), Some(EnvError::ResetNeeded));
+        env.reset(Some(0));
+        let frame = env.render().expect("a reset env renders");
+        assert_eq!((frame.width, frame.height), (600, 400));
+        assert!(matches!(env.step(&2), Err(EnvError::InvalidAction { .. })));
+        assert!(matches!(
+            env.validate_action(&2),
+            Err(EnvError::InvalidAction { .. })
+        ));
+        let before = env.physical_state();
+        for bad in [
+            &[0.0; 3][..],
+            &[0.0; 5],
+            &[0.0, f64::NAN, 0.0, 0.0],
+            &[f64::INFINITY, 0.0, 0.0, 0.0],
+        ] {
+            assert!(
+                matches!(env.set_state(bad), Err(EnvError::InvalidState { .. })),
+                "{bad:?}"
+            );
+        }
+        assert_eq!(
+            env.physical_state(),
+            before,
+            "a refused state changes nothing"
+        );
+    }
+
+    #[test]
+    fn seeded_resets_repeat_and_unseeded_resets_continue() {
+        let mut a = CartPole::default();
+        let mut b = CartPole::default();
+        let (first, _) = a.reset(Some(42));
+        assert_eq!(b.reset(Some(42)).0, first);
+        let (second, _) = a.reset(None);
+        assert_ne!(second, first);
+        assert_eq!(b.reset(None).0, second);
+        for _ in 0..200 {
+            let state = {
+                a.reset(None);
+                a.physical_state()
+            };
+            assert!(
+                state.iter().all(|v| (START_LOW..START_HIGH).contains(v)),
+                "{state:?}"
+            );
+        }
+        // Same seed, same actions: the same trajectory.
+        a.reset(Some(3));
+        b.reset(Some(3));
+        for t in 0..20 {
+            let (x, y) = (a.step(&(t % 2)), b.step(&(t % 2)));
+            assert_eq!(x, y);
+        }
+    }
+
+    #[test]
+    fn make_applies_the_time_limit_and_kwargs() -> Result<(), Box<dyn std::error::Error>> {
+        let spec = crate::registry::spec("CartPole-v1")?;
+        assert_eq!(spec.max_episode_steps, Some(500));
+        assert_eq!(spec.reward_threshold, Some(475.0));
+        let mut env = make("CartPole-v1", &[])?;
+        env.reset(Some(0));
+        for t in 1..=500 {
+            // Re-centre each step so that only the time limit can end the episode.
+            env.set_state(&[0.0; 4])?;
+            let step = env.step(&Value::Int(1))?;
+            assert!(!step.terminated);
+            assert_eq!(step.truncated, t == 500, "step {t}");
+        }
+        assert_eq!(env.step(&Value::Int(1)), Err(EnvError::ResetNeeded));
+
+        let mut env = make(
+            "CartPole-v1",
+            &kw(&[
+                ("sutton_barto_reward", "True"),
+                ("kinematics_integrator", "semi-implicit euler"),
+            ]),
+        )?;
+        env.set_state(&START)?;
+        let step = env.step(&Value::Int(1))?;
+        assert_eq!(step.reward, 0.0);
+        let want = [
+            0.013493583914951104,
+            0.17467919574755525,
+            0.025138625640799838,
+            -0.2430687179600081,
+        ];
+        assert_eq!(env.state(), Some(Value::F64(want.to_vec())));
+
+        let err = make("CartPole-v1", &kw(&[("kinematics_integrator", "rk4")]));
+        assert!(matches!(err, Err(MakeError::BadKwarg { .. })));
+        let err = make("CartPole-v1", &kw(&[("sutton_barto_reward", "maybe")]));
+        assert!(matches!(err, Err(MakeError::BadKwarg { .. })));
+        Ok(())
+    }
+
+    #[test]
+    fn params_round_trip_through_serde_with_gymnasium_defaults() -> Result<(), serde_json::Error> {
+        let params: CartPoleParams =
+            serde_json::from_str(r#"{"kinematics_integrator": "semi-implicit euler"}"#)?;
+        assert_eq!(params.kinematics_integrator, Integrator::SemiImplicitEuler);
+        assert_eq!(params.tau, 0.02);
+        assert_eq!(params.gravity, 9.8);
+        let text = serde_json::to_string(&CartPoleParams::default())?;
+        assert_eq!(
+            serde_json::from_str::<CartPoleParams>(&text)?,
+            CartPoleParams::default()
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn observation_space_has_gymnasium_bounds() {
+        let Space::Box(b) = CartPole::default().observation_space() else {
+            panic!("CartPole observes a box");
+        };
+        assert_eq!(b.dtype, DType::F32);
+        assert_eq!(b.high[0], 4.8);
+        assert_eq!(b.high[1], f64::INFINITY);
+        assert_eq!(b.high[2] as f32, 0.41887903f32);
+        assert_eq!(b.low[2], -b.high[2]);
+    }
+}

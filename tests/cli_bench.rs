@@ -1,0 +1,164 @@
+//! `rewardlab bench`: the JSON line's contract, step counting over copies, the backends it
+//! reports, and bad input exiting 2. Timings are never asserted.
+
+use std::process::{Command, Output};
+
+fn rewardlab(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_rewardlab"))
+        .arg("bench")
+        .args(args)
+        .env("RUST_BACKTRACE", "1")
+        .output()
+        .expect("the binary runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// The one JSON line of `bench --json`, parsed.
+fn report(args: &[&str]) -> serde_json::Map<String, serde_json::Value> {
+    let mut all = args.to_vec();
+    all.push("--json");
+    let out = rewardlab(&all);
+    assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 1, "exactly one line: {stdout}");
+    match serde_json::from_str(lines[0]).expect("valid JSON") {
+        serde_json::Value::Object(map) => map,
+        other => panic!("not an object: {other}"),
+    }
+}
+
+fn int(map: &serde_json::Map<String, serde_json::Value>, key: &str) -> u64 {
+    map.get(key)
+        .and_then(serde_json::Value::as_u64)
+        .unwrap_or_else(|| panic!("{key} is not an integer in {map:?}"))
+}
+
+#[test]
+fn json_line_has_exactly_the_six_keys() {
+    let map = report(&["--env", "CartPole-v1", "--steps", "2000"]);
+    let keys: Vec<&str> = map.keys().map(String::as_str).collect();
+    let mut want = [
+        "env",
+        "num_envs",
+        "threads",
+        "steps",
+        "seconds",
+        "steps_per_sec",
+    ];
+    want.sort_unstable();
+    assert_eq!(keys, want);
+    assert_eq!(map["env"], "CartPole-v1");
+    assert_eq!(int(&map, "num_envs"), 1);
+    assert_eq!(int(&map, "threads"), 1, "one env runs on one thread");
+    assert_eq!(int(&map, "steps"), 2000);
+    let seconds = map["seconds"].as_f64().expect("a number");
+    let rate = map["steps_per_sec"].as_f64().expect("a number");
+    assert!(seconds > 0.0);
+    assert!(
+        (rate * seconds - 2000.0).abs() < 1e-6 * 2000.0,
+        "{rate} × {seconds}"
+    );
+}
+
+#[test]
+fn steps_count_transitions_over_all_copies() {
+    // 1000 over 8 copies: 125 vector steps.
+    let map = report(&[
+        "--env",
+        "CartPole-v1",
+        "--num-envs",
+        "8",
+        "--threads",
+        "2",
+        "--steps",
+        "1000",
+    ]);
+    assert_eq!(
+        (
+            int(&map, "num_envs"),
+            int(&map, "threads"),
+            int(&map, "steps")
+        ),
+        (8, 2, 1000)
+    );
+    // 10 over 3 copies rounds up to 4 vector steps, 12 transitions.
+    let map = report(&[
+        "--env",
+        "MountainCar-v0",
+        "--num-envs",
+        "3",
+        "--threads",
+        "1",
+        "--steps",
+        "10",
+    ]);
+    assert_eq!(int(&map, "steps"), 12);
+    assert_eq!(int(&map, "threads"), 1);
+}
+
+#[test]
+fn resets_kwargs_and_the_table() {
+    let map = report(&[
+        "--env",
+        "FrozenLake-v1",
+        "--env-arg",
+        "map_name=8x8",
+        "--resets",
+        "--steps",
+        "50",
+        "--seed",
+        "3",
+    ]);
+    assert_eq!(int(&map, "steps"), 50);
+    let out = rewardlab(&[
+        "--env",
+        "CartPole-v1",
+        "--num-envs",
+        "4",
+        "--threads",
+        "1",
+        "--steps",
+        "400",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let table = text(&out.stdout);
+    for want in ["CartPole-v1", "cartpole-batch", "steps/s", "400"] {
+        assert!(table.contains(want), "{want} missing from:\n{table}");
+    }
+    assert!(!table.contains('{'), "no JSON without --json:\n{table}");
+}
+
+#[test]
+fn bad_input_exits_2_with_a_message() {
+    for args in [
+        &["--env", "NoSuchEnv-v9"][..],
+        &["--env", "CartPole-v1", "--num-envs", "0"],
+        &["--env", "CartPole-v1", "--steps", "0"],
+        &["--env", "CartPole-v1", "--threads", "0"],
+        &["--env", "CartPole-v1", "--num-envs", "2", "--threads", "0"],
+        &["--env", "CartPole-v1", "--env-arg", "gravity=1"],
+        &[
+            "--env",
+            "CartPole-v1",
+            "--env-arg",
+            "sutton_barto_reward=maybe",
+        ],
+        &["--env", "CartPole-v1", "--steps", "-5"],
+    ] {
+        let out = rewardlab(args);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+        let stderr = text(&out.stderr);
+        assert!(stderr.contains("error"), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+    }
+}
