@@ -1,20 +1,10 @@
 //! The `rewardlab` binary: the rollout contract and bad input exiting 2 without a panic.
 
+mod common;
+
 use std::path::Path;
-use std::process::{Command, Output};
 
-fn rewardlab(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rewardlab"))
-        .args(args)
-        .current_dir(dir)
-        .env("RUST_BACKTRACE", "1")
-        .output()
-        .expect("the binary runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use common::{command, rewardlab_in, text};
 
 fn here() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -23,7 +13,7 @@ fn here() -> &'static Path {
 fn rollout_lines(args: &[&str]) -> Vec<String> {
     let mut all = vec!["rollout", "--env", "rewardlab/CliffWalk-v0"];
     all.extend_from_slice(args);
-    let out = rewardlab(&all, here());
+    let out = rewardlab_in(&all, here());
     assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
     text(&out.stdout).lines().map(str::to_owned).collect()
 }
@@ -62,7 +52,7 @@ fn rollout_prints_json_lines_and_stops_at_the_end() {
 
 #[test]
 fn rollout_truncates_at_the_registered_or_given_limit() {
-    let out = rewardlab(
+    let out = rewardlab_in(
         &[
             "rollout",
             "--env",
@@ -111,15 +101,15 @@ fn same_seed_same_rollout_on_a_slippery_map() {
         "--actions",
         "1,1,2,2,1,1,2,2,1,1",
     ];
-    let a = rewardlab(&args, here());
-    let b = rewardlab(&args, here());
+    let a = rewardlab_in(&args, here());
+    let b = rewardlab_in(&args, here());
     assert!(a.status.success(), "{}", text(&a.stderr));
     assert_eq!(text(&a.stdout).lines().count(), 1 + 10);
     assert_eq!(a.stdout, b.stdout);
     // The seed matters: another one gives another slippery trajectory.
     let mut other = args;
     other[6] = "8";
-    let c = rewardlab(&other, here());
+    let c = rewardlab_in(&other, here());
     assert!(c.status.success(), "{}", text(&c.stderr));
     assert_ne!(a.stdout, c.stdout);
 }
@@ -283,7 +273,7 @@ fn bad_input_exits_2_without_output_or_panic() {
         (vec!["nonsense"], "nonsense"),
     ];
     for (args, needle) in cases {
-        let out = rewardlab(&args, here());
+        let out = rewardlab_in(&args, here());
         let err = text(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
         assert!(
@@ -302,7 +292,7 @@ fn bad_input_exits_2_without_output_or_panic() {
 #[test]
 fn quickstart_solves_and_writes_a_heatmap_without_overwriting() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let out = rewardlab(&["quickstart"], dir.path());
+    let out = rewardlab_in(&["quickstart"], dir.path());
     assert!(out.status.success(), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
     assert!(stdout.contains("return -13 in 13 steps"), "{stdout}");
@@ -318,7 +308,7 @@ fn quickstart_solves_and_writes_a_heatmap_without_overwriting() {
     ] {
         assert!(run.join(file).is_file(), "missing {file}");
     }
-    let again = rewardlab(&["quickstart"], dir.path());
+    let again = rewardlab_in(&["quickstart"], dir.path());
     assert!(again.status.success());
     assert!(
         dir.path()
@@ -329,7 +319,7 @@ fn quickstart_solves_and_writes_a_heatmap_without_overwriting() {
 
 #[test]
 fn envs_lists_every_registered_id() {
-    let out = rewardlab(&["envs"], here());
+    let out = rewardlab_in(&["envs"], here());
     assert!(out.status.success());
     let stdout = text(&out.stdout);
     for spec in rewardlab::envs::specs() {
@@ -348,7 +338,7 @@ fn a_malformed_map_names_line_and_column() {
     let map = dir.path().join("bad.txt");
     std::fs::write(&map, "step_reward = -1\n#####\n#S.G#\n#.Q.#\n#####\n").expect("write map");
     let arg = format!("map={}", map.display());
-    let out = rewardlab(
+    let out = rewardlab_in(
         &[
             "rollout",
             "--env",
@@ -371,8 +361,7 @@ fn a_malformed_map_names_line_and_column() {
 fn a_closed_stdout_is_not_a_panic() {
     let dir = tempfile::tempdir().expect("temp dir");
     for args in [&["quickstart"][..], &["envs"][..]] {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_rewardlab"))
-            .args(args)
+        let mut child = command(args)
             .current_dir(dir.path())
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
@@ -402,7 +391,7 @@ fn train_then_plot() {
             "2",
         ];
         all.extend_from_slice(args);
-        rewardlab(&all, dir.path())
+        rewardlab_in(&all, dir.path())
     };
     let out = train(&["--algo", "sarsa", "--alpha", "0.5", "--gamma", "1"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
@@ -444,7 +433,7 @@ fn train_then_plot() {
     };
     assert_eq!(metrics("train"), metrics("again"));
 
-    let out = rewardlab(
+    let out = rewardlab_in(
         &[
             "plot",
             "runs/train",

@@ -1,26 +1,24 @@
 //! `rewardlab bench`: the JSON line's contract, step counting over copies, the backends it
 //! reports, and bad input exiting 2. Timings are never asserted.
 
-use std::process::{Command, Output};
+mod common;
 
-fn rewardlab(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rewardlab"))
-        .arg("bench")
-        .args(args)
-        .env("RUST_BACKTRACE", "1")
-        .output()
-        .expect("the binary runs")
-}
+use std::process::Output;
 
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
+use common::text;
+
+/// `rewardlab bench` with `args`.
+fn bench(args: &[&str]) -> Output {
+    let mut all = vec!["bench"];
+    all.extend_from_slice(args);
+    common::rewardlab(&all)
 }
 
 /// The one JSON line of `bench --json`, parsed.
 fn report(args: &[&str]) -> serde_json::Map<String, serde_json::Value> {
     let mut all = args.to_vec();
     all.push("--json");
-    let out = rewardlab(&all);
+    let out = bench(&all);
     assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
     let stdout = text(&out.stdout);
     let lines: Vec<&str> = stdout.lines().collect();
@@ -114,7 +112,7 @@ fn resets_kwargs_and_the_table() {
         "3",
     ]);
     assert_eq!(int(&map, "steps"), 50);
-    let out = rewardlab(&[
+    let out = bench(&[
         "--env",
         "CartPole-v1",
         "--num-envs",
@@ -149,7 +147,7 @@ fn bad_input_exits_2_with_a_message() {
         ],
         &["--env", "CartPole-v1", "--steps", "-5"],
     ] {
-        let out = rewardlab(args);
+        let out = bench(args);
         assert_eq!(
             out.status.code(),
             Some(2),

@@ -1,26 +1,21 @@
 //! `rewardlab render`: the files it writes decode to the frames the env draws, and bad input
 //! exits 2 without writing anything.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
+use std::path::Path;
+use std::process::Output;
+
+use common::{rewardlab, text};
 use rewardlab_core::{Env, Frame, SpaceSampler};
 use rewardlab_envs::render::encode::{read_gif, read_png};
 
-fn rewardlab(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rewardlab"))
-        .args(args)
-        .env("RUST_BACKTRACE", "1")
-        .output()
-        .expect("the binary runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn path_str(p: &Path) -> &str {
-    p.to_str().expect("temp paths are UTF-8")
+/// `rewardlab render ARGS --out OUT`.
+fn render(args: &[&str], out: &Path) -> Output {
+    let mut all = vec!["render"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--out", out.to_str().expect("temp paths are UTF-8")]);
+    rewardlab(&all)
 }
 
 /// The frames `render` should record: reset with `seed`, actions from a sampler seeded
@@ -46,17 +41,17 @@ fn replay(id: &str, kwargs: &[(String, String)], seed: u64, steps: usize) -> Vec
 fn png_is_the_last_frame_of_the_replayed_episode() {
     let dir = tempfile::tempdir().expect("temp dir");
     let out = dir.path().join("four_rooms.png");
-    let run = rewardlab(&[
-        "render",
-        "--env",
-        "rewardlab/FourRooms-v0",
-        "--seed",
-        "3",
-        "--steps",
-        "25",
-        "--out",
-        path_str(&out),
-    ]);
+    let run = render(
+        &[
+            "--env",
+            "rewardlab/FourRooms-v0",
+            "--seed",
+            "3",
+            "--steps",
+            "25",
+        ],
+        &out,
+    );
     assert!(run.status.success(), "{}", text(&run.stderr));
     let frames = replay("rewardlab/FourRooms-v0", &[], 3, 25);
     let written = read_png(&out).expect("a decodable PNG");
@@ -78,15 +73,7 @@ fn png_is_the_last_frame_of_the_replayed_episode() {
 fn png_with_zero_steps_is_the_reset_frame() {
     let dir = tempfile::tempdir().expect("temp dir");
     let out = dir.path().join("cliff.PNG");
-    let run = rewardlab(&[
-        "render",
-        "--env",
-        "rewardlab/CliffWalk-v0",
-        "--steps",
-        "0",
-        "--out",
-        path_str(&out),
-    ]);
+    let run = render(&["--env", "rewardlab/CliffWalk-v0", "--steps", "0"], &out);
     assert!(run.status.success(), "{}", text(&run.stderr));
     let frames = replay("rewardlab/CliffWalk-v0", &[], 0, 0);
     let written = read_png(&out).expect("a decodable PNG");
@@ -101,17 +88,17 @@ fn gif_has_one_frame_per_step_plus_the_reset_and_stops_at_the_end() {
     let dir = tempfile::tempdir().expect("temp dir");
     let out = dir.path().join("corridor.gif");
     // The corridor's time limit (200) ends the episode before 500 random steps.
-    let run = rewardlab(&[
-        "render",
-        "--env",
-        "rewardlab/Corridor-v0",
-        "--steps",
-        "500",
-        "--fps",
-        "20",
-        "--out",
-        path_str(&out),
-    ]);
+    let run = render(
+        &[
+            "--env",
+            "rewardlab/Corridor-v0",
+            "--steps",
+            "500",
+            "--fps",
+            "20",
+        ],
+        &out,
+    );
     assert!(run.status.success(), "{}", text(&run.stderr));
     let frames = replay("rewardlab/Corridor-v0", &[], 0, 500);
     let gif = read_gif(&out).expect("a decodable GIF");
@@ -141,17 +128,10 @@ fn gif_has_one_frame_per_step_plus_the_reset_and_stops_at_the_end() {
 fn gif_of_a_classic_control_env_keeps_its_size() {
     let dir = tempfile::tempdir().expect("temp dir");
     let out = dir.path().join("cartpole.gif");
-    let run = rewardlab(&[
-        "render",
-        "--env",
-        "CartPole-v1",
-        "--seed",
-        "1",
-        "--steps",
-        "5",
-        "--out",
-        path_str(&out),
-    ]);
+    let run = render(
+        &["--env", "CartPole-v1", "--seed", "1", "--steps", "5"],
+        &out,
+    );
     assert!(run.status.success(), "{}", text(&run.stderr));
     let gif = read_gif(&out).expect("a decodable GIF");
     assert_eq!(gif.len(), 6);
@@ -172,10 +152,7 @@ fn bad_input_exits_2_and_writes_nothing() {
     ];
     for (args, file, needle) in cases {
         let out = dir.path().join(file);
-        let mut all = vec!["render"];
-        all.extend_from_slice(args);
-        all.extend_from_slice(&["--out", path_str(&out)]);
-        let run = rewardlab(&all);
+        let run = render(args, &out);
         let err = text(&run.stderr);
         assert_eq!(run.status.code(), Some(2), "{args:?} {file}: {err}");
         assert!(err.contains(needle), "{args:?}: {err}");
@@ -188,7 +165,7 @@ fn bad_input_exits_2_and_writes_nothing() {
 fn unwritable_output_exits_1() {
     let dir = tempfile::tempdir().expect("temp dir");
     let out = dir.path().join("missing_dir").join("x.png");
-    let run = rewardlab(&["render", "--env", "CartPole-v1", "--out", path_str(&out)]);
+    let run = render(&["--env", "CartPole-v1"], &out);
     assert_eq!(run.status.code(), Some(1), "{}", text(&run.stderr));
     assert!(text(&run.stderr).contains("missing_dir"));
 }

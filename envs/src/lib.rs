@@ -1,13 +1,18 @@
-//! rewardlab-envs: environments and the registry that makes them by id.
+//! rewardlab-envs: environments, the registry that makes them by id, and their pictures.
 //!
+//! - [`classic_control`]: CartPole, MountainCar, MountainCarContinuous, Acrobot and Pendulum,
+//!   bit-exact with Gymnasium 1.4 (proven by replaying Gymnasium's recorded trajectories), and
+//!   [`classic_control::CartPoleBatch`], CartPole as a struct of arrays.
+//! - [`toy_text`]: FrozenLake, CliffWalking and Taxi with Gymnasium's transition tables,
+//!   exported as tabular [`rewardlab_core::mdp::Mdp`]s and simulated by sampling them.
 //! - [`gridworld`]: gridworlds from ASCII maps (a documented text format, maps shipped in
-//!   `envs/maps/` and embedded in the binary), exported as a tabular
-//!   [`rewardlab_core::mdp::Mdp`] and simulated by sampling that model.
-//! - [`registry`]: Gymnasium-style ids (`rewardlab/CliffWalk-v0`, …), [`registry::EnvSpec`]s
-//!   and [`make`], which applies the registered time limit.
-//!
-//! Classic control, toy text and MiniGrid join as sibling modules, each registering its ids
-//! as rows of [`registry::SPECS`].
+//!   `envs/maps/` and embedded in the binary), exported and simulated the same way.
+//! - [`registry`]: Gymnasium's ids (`CartPole-v1`, `FrozenLake-v1`, …) and ours
+//!   (`rewardlab/CliffWalk-v0`, …), [`registry::EnvSpec`]s and [`make`], which checks the
+//!   kwargs and applies the registered time limit. Each family owns its rows.
+//! - [`vector`]: [`vector::make_vec`], the native CartPole batch or core's generic vector
+//!   envs. [`bench`](mod@bench): the throughput measurement behind `rewardlab bench`.
+//! - [`render`]: RGB frames in pure Rust (tiny-skia) and PNG/GIF encoding.
 
 pub mod bench;
 pub mod classic_control;

@@ -25,19 +25,10 @@ use rewardlab_core::vector::{
 };
 use rewardlab_core::{BoxedEnv, EnvError, Info, Space, SpaceElem, Value};
 
-use crate::classic_control::{BatchError, CartPoleBatch, CartPoleParams, Integrator};
-use crate::registry::{self, Kwargs, MakeError, make};
-
-/// The id that gets the native batch.
-const CARTPOLE_ID: &str = "CartPole-v1";
-
-/// The CartPole kwargs [`make_vec`] translates for the batch; any other kwarg sends CartPole
-/// down the generic path, which is slower but always agrees with `make`.
-const CARTPOLE_KWARGS: [&str; 3] = [
-    "sutton_barto_reward",
-    "kinematics_integrator",
-    registry::MAX_EPISODE_STEPS.name,
-];
+use crate::classic_control::{
+    BatchError, CartPoleBatch, CartPoleParams, cartpole, check_counts, thread_pool,
+};
+use crate::registry::{self, Kwargs, MAX_EPISODE_STEPS, MakeError, make};
 
 /// How many copies, and how they run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -136,12 +127,7 @@ pub fn make_vec(
     kwargs: &[(String, String)],
     opts: VecOptions,
 ) -> Result<VecEnv, MakeVecError> {
-    if opts.num_envs == 0 {
-        return Err(BatchError::NoEnvs.into());
-    }
-    if opts.threads == 0 {
-        return Err(BatchError::NoThreads.into());
-    }
+    check_counts(opts.num_envs, opts.threads)?;
     let native = if opts.num_envs > 1 {
         cartpole_config(id, kwargs)?
     } else {
@@ -164,50 +150,35 @@ pub fn make_vec(
     if threads == 1 {
         return Ok(VecEnv::Sync(SyncVectorEnv::new(envs, opts.autoreset_mode)?));
     }
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| BatchError::ThreadPool {
-            threads,
-            reason: e.to_string(),
-        })?;
+    let pool = thread_pool(threads)?;
     let envs = ParallelVectorEnv::new(envs, opts.autoreset_mode)?;
     Ok(VecEnv::Parallel { envs, pool })
 }
 
-/// For `CartPole-v1` with kwargs this module translates: its constants and time limit, as
-/// `make` would build them. `None` for any other id or kwarg (the generic path then applies);
-/// an unknown id or a bad kwarg is `make`'s error.
+/// Whether the native batch reads `key`: CartPole's constants (as its registry builder reads
+/// them, [`cartpole::params_from_kwargs`]) and the time limit. Any other kwarg sends CartPole
+/// down the generic path, which is slower but always agrees with `make`.
+fn batch_reads(key: &str) -> bool {
+    key == MAX_EPISODE_STEPS.name || cartpole::PARAM_KWARGS.contains(&key)
+}
+
+/// For `CartPole-v1` with kwargs the batch reads: its constants and time limit, as `make`
+/// would build them. `None` for any other id or kwarg (the generic path then applies); an
+/// unknown id or a bad kwarg is `make`'s error.
 pub(crate) fn cartpole_config(
     id: &str,
     kwargs: &[(String, String)],
 ) -> Result<Option<(CartPoleParams, usize)>, MakeError> {
     let spec = registry::spec(id)?;
     let kw = Kwargs::check(spec, kwargs)?;
-    let translatable = kwargs
-        .iter()
-        .all(|(k, _)| CARTPOLE_KWARGS.contains(&k.as_str()));
-    if spec.id != CARTPOLE_ID || !translatable {
+    let translatable = kwargs.iter().all(|(k, _)| batch_reads(k));
+    if spec.id != cartpole::SPEC.id || !translatable {
         return Ok(None);
     }
     Ok(Some((
-        cartpole_params(&kw)?,
+        cartpole::params_from_kwargs(&kw)?,
         kw.limit()?.unwrap_or(usize::MAX),
     )))
-}
-
-/// CartPole's constants from its kwargs, as its registry builder reads them.
-fn cartpole_params(kw: &Kwargs<'_>) -> Result<CartPoleParams, MakeError> {
-    let mut params = CartPoleParams::default();
-    if let Some(flag) = kw.flag(CARTPOLE_KWARGS[0])? {
-        params.sutton_barto_reward = flag;
-    }
-    if let Some(integrator) =
-        kw.parse::<Integrator>(CARTPOLE_KWARGS[1], "euler or semi-implicit euler")?
-    {
-        params.kinematics_integrator = integrator;
-    }
-    Ok(params)
 }
 
 impl VectorEnv for VecEnv {
@@ -304,19 +275,34 @@ fn step_batch(batch: &mut CartPoleBatch, actions: &[Value]) -> Result<VecStep<Va
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::classic_control::Integrator;
 
-    /// A kwarg CartPole gains must be translated here too, or CartPole silently leaves the
-    /// batch for the slow generic path.
+    /// A kwarg CartPole gains must be read by `params_from_kwargs` (and listed in its
+    /// `PARAM_KWARGS`) too, or CartPole silently leaves the batch for the slow generic path.
     #[test]
     fn every_cartpole_kwarg_keeps_the_batch() -> Result<(), MakeError> {
-        let spec = registry::spec(CARTPOLE_ID)?;
+        let spec = registry::spec(cartpole::SPEC.id)?;
         for k in spec.kwargs {
-            assert!(
-                CARTPOLE_KWARGS.contains(&k.name),
-                "{} is not translated",
-                k.name
-            );
+            assert!(batch_reads(k.name), "{} is not read by the batch", k.name);
         }
+        // And the batch gets what they say, as `make` would.
+        let pairs = [
+            ("sutton_barto_reward", "True"),
+            ("kinematics_integrator", "semi-implicit euler"),
+            ("max_episode_steps", "7"),
+        ]
+        .map(|(k, v)| (k.to_string(), v.to_string()));
+        let (params, limit) = cartpole_config(spec.id, &pairs)?.expect("all three are read");
+        let want = CartPoleParams {
+            sutton_barto_reward: true,
+            kinematics_integrator: Integrator::SemiImplicitEuler,
+            ..CartPoleParams::default()
+        };
+        assert_eq!((params, limit), (want, 7));
+        let registered = cartpole_config(spec.id, &[])?.expect("no kwargs: the batch");
+        assert_eq!(registered, (CartPoleParams::default(), 500));
+        // Another id never gets the batch, whatever its kwargs.
+        assert!(cartpole_config("MountainCar-v0", &[])?.is_none());
         Ok(())
     }
 }

@@ -2,6 +2,9 @@
 //! actions give identical observations, rewards, flags and final observations in both
 //! autoreset modes and with any thread count; and `make_vec` hands it out for CartPole only.
 
+mod common;
+
+use common::kw;
 use rand::{Rng, RngCore};
 use rewardlab_core::rng::rng_from_seed;
 use rewardlab_core::vector::{AutoresetMode, SyncVectorEnv, VecStep, VectorEnv, VectorError};
@@ -233,13 +236,6 @@ fn construction_refuses_no_copies_and_no_threads_and_caps_threads() {
         v1.single_observation_space(),
         CartPole::default().observation_space()
     );
-}
-
-fn kw(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-    pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
 }
 
 #[test]

@@ -6,18 +6,11 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use common::{DOWN, RIGHT, UP, succ, world};
+use common::{DOWN, RIGHT, UP, kw, succ, world};
 use rewardlab_core::tabular::Tabular;
 use rewardlab_core::{Env, Value};
 use rewardlab_envs::gridworld::{BuiltinMap, GridWorld};
 use rewardlab_envs::registry::{make, make_gridworld};
-
-fn kw(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-    pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
-}
 
 #[test]
 fn slip_into_the_cliff_keeps_both_rewards() {

@@ -1,17 +1,14 @@
 //! The registry: every id makes, time limits, kwargs, and the errors for bad requests.
 
+mod common;
+
 use std::io::Write;
+
+use common::kw;
 
 use rewardlab_core::tabular::Tabular;
 use rewardlab_core::{Env, Space, SpaceSampler, Value};
 use rewardlab_envs::registry::{Entry, MakeError, make, make_gridworld, spec, specs};
-
-fn kw(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-    pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
-}
 
 /// A small map file for `rewardlab/GridWorld-v0`.
 fn map_file() -> tempfile::NamedTempFile {

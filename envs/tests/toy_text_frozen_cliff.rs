@@ -6,6 +6,7 @@
 //! Fixtures come from `fixtures/make_toy_text_fixtures_frozen_cliff.py` (Gymnasium in a
 //! virtual environment, never a dependency).
 
+mod common;
 #[path = "toy_text_frozen_cliff/episodes_and_frames.rs"]
 mod episodes_and_frames;
 #[path = "toy_text_frozen_cliff/fixtures.rs"]

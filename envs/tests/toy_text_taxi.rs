@@ -4,6 +4,7 @@
 //!
 //! Fixtures come from `fixtures/make_toy_text_fixtures_taxi.py` (see its docstring).
 
+mod common;
 #[path = "toy_text_taxi/fickle.rs"]
 mod fickle;
 #[path = "toy_text_taxi/fixtures.rs"]

@@ -50,7 +50,7 @@ use serde::{Deserialize, Serialize};
 
 pub use super::acrobot_dynamics::AcrobotDynamics;
 use super::acrobot_dynamics::{bound, rk4, wrap};
-use super::cartpole::finite_state;
+use super::common::{Phase, finite_state};
 use super::pymath::{np_cos_f32, np_sin_f32};
 use crate::registry::{EnvSpec, KwargSpec, Kwargs, MAX_EPISODE_STEPS, MakeError};
 
@@ -83,17 +83,6 @@ impl Default for AcrobotConfig {
             dt: 0.2,
         }
     }
-}
-
-/// Where the episode stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Phase {
-    /// Never reset: no state yet.
-    Fresh,
-    /// Steppable.
-    Running,
-    /// Terminated: reset before stepping.
-    Ended,
 }
 
 /// The Acrobot environment (see the module docs).
@@ -193,9 +182,7 @@ impl Env for Acrobot {
     }
 
     fn step(&mut self, action: &usize) -> Result<Step<Vec<f32>>, EnvError> {
-        if self.phase != Phase::Running {
-            return Err(EnvError::ResetNeeded);
-        }
+        self.phase.ensure_running()?;
         let Some(&base) = AVAIL_TORQUE.get(*action) else {
             return Err(EnvError::invalid_action(action, &self.action_space()));
         };
@@ -219,9 +206,7 @@ impl Env for Acrobot {
         ];
         self.float32_state = false;
         let terminated = self.tip_above_line();
-        if terminated {
-            self.phase = Phase::Ended;
-        }
+        self.phase = Phase::after_step(terminated);
         Ok(Step {
             obs: self.observe(),
             reward: if terminated { 0.0 } else { -1.0 },
@@ -240,7 +225,7 @@ impl Env for Acrobot {
     }
 
     fn state(&self) -> Option<Value> {
-        (self.phase != Phase::Fresh).then(|| Value::F64(self.state.to_vec()))
+        self.phase.state_value(&self.state)
     }
 
     /// Sets `[θ1, θ2, θ̇1, θ̇2]`: any finite values, as assigning `env.unwrapped.state` in
@@ -256,9 +241,7 @@ impl Env for Acrobot {
 
     /// The arm as Gymnasium draws it (500×500): the goal line, both links and the joints.
     fn render(&self) -> Result<Frame, EnvError> {
-        if self.phase == Phase::Fresh {
-            return Err(EnvError::ResetNeeded);
-        }
+        self.phase.ensure_started()?;
         let [theta1, theta2, ..] = self.state;
         Ok(crate::render::classic::acrobot(theta1, theta2))
     }

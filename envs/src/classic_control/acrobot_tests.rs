@@ -1,4 +1,5 @@
 use super::*;
+use crate::classic_control::common::kw;
 use crate::registry::make;
 
 fn bits(v: &[f32]) -> Vec<u32> {
@@ -10,13 +11,6 @@ fn state_of(env: &Acrobot) -> [f64; 4] {
         Some(Value::F64(s)) => s.try_into().expect("four entries"),
         other => panic!("unexpected state {other:?}"),
     }
-}
-
-fn kwargs(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-    pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
 }
 
 #[test]
@@ -230,7 +224,7 @@ fn make_applies_the_500_step_limit() -> Result<(), Box<dyn std::error::Error>> {
 fn make_parses_and_checks_the_kwargs() -> Result<(), Box<dyn std::error::Error>> {
     let mut nips = make(
         "Acrobot-v1",
-        &kwargs(&[
+        &kw(&[
             ("book_or_nips", "nips"),
             ("dt", "0.1"),
             ("max_episode_steps", "3"),
@@ -244,13 +238,13 @@ fn make_parses_and_checks_the_kwargs() -> Result<(), Box<dyn std::error::Error>>
         book.step(&Value::Int(2))?.obs
     );
     assert!(matches!(
-        make("Acrobot-v1", &kwargs(&[("book_or_nips", "paper")])),
+        make("Acrobot-v1", &kw(&[("book_or_nips", "paper")])),
         Err(MakeError::BadKwarg { .. })
     ));
     for (key, value) in [("dt", "-0.1"), ("dt", "inf"), ("torque_noise_max", "-1")] {
         assert!(
             matches!(
-                make("Acrobot-v1", &kwargs(&[(key, value)])),
+                make("Acrobot-v1", &kw(&[(key, value)])),
                 Err(MakeError::InvalidConfig { .. })
             ),
             "{key}={value}"

@@ -45,6 +45,7 @@ use rewardlab_core::rng::{EnvRng, reseed, rng_from_entropy};
 use rewardlab_core::{BoxSpace, BoxedEnv, DType, Env, EnvError, Frame, Info, Space, Step, Value};
 use serde::{Deserialize, Serialize};
 
+use super::common::{Phase, finite_state};
 use crate::registry::{EnvSpec, KwargSpec, Kwargs, MAX_EPISODE_STEPS, MakeError};
 
 /// How the state advances over one time step.
@@ -207,17 +208,6 @@ pub(crate) fn observation_space(params: &CartPoleParams) -> Space {
     })
 }
 
-/// Where the env is in its episode cycle.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Phase {
-    /// Never reset: no state yet.
-    Fresh,
-    /// An episode is running.
-    Running,
-    /// The last step terminated: reset (or set a state) to go on.
-    Ended,
-}
-
 /// The CartPole environment (see the module docs).
 #[derive(Debug, Clone)]
 pub struct CartPole {
@@ -276,17 +266,13 @@ impl Env for CartPole {
     }
 
     fn step(&mut self, action: &usize) -> Result<Step<Vec<f32>>, EnvError> {
-        if self.phase != Phase::Running {
-            return Err(EnvError::ResetNeeded);
-        }
+        self.phase.ensure_running()?;
         if *action >= 2 {
             return Err(EnvError::invalid_action(action, &self.action_space()));
         }
         self.state = step_physics(&self.params, self.state, *action);
         let terminated = is_terminated(&self.params, &self.state);
-        if terminated {
-            self.phase = Phase::Ended;
-        }
+        self.phase = Phase::after_step(terminated);
         Ok(Step {
             obs: observe(&self.state),
             reward: reward(&self.params, terminated),
@@ -297,7 +283,7 @@ impl Env for CartPole {
     }
 
     fn state(&self) -> Option<Value> {
-        (self.phase != Phase::Fresh).then(|| Value::F64(self.state.to_vec()))
+        self.phase.state_value(&self.state)
     }
 
     /// Sets `[x, ẋ, θ, θ̇]` (any finite values, as assigning `env.unwrapped.state` in
@@ -310,29 +296,11 @@ impl Env for CartPole {
 
     /// Gymnasium's 600×400 picture: the cart at `x`, the pole at `θ`.
     fn render(&self) -> Result<Frame, EnvError> {
-        if self.phase == Phase::Fresh {
-            return Err(EnvError::ResetNeeded);
-        }
+        self.phase.ensure_started()?;
         Ok(crate::render::classic::cartpole(
             self.state[0],
             self.state[2],
         ))
-    }
-}
-
-/// `state` as an array of `N` finite numbers, or [`EnvError::InvalidState`].
-pub(crate) fn finite_state<const N: usize>(state: &[f64]) -> Result<[f64; N], EnvError> {
-    let invalid = |reason: String| EnvError::InvalidState {
-        state: format!("{state:?}"),
-        reason,
-    };
-    let array: [f64; N] = state
-        .try_into()
-        .map_err(|_| invalid(format!("expected {N} numbers, got {}", state.len())))?;
-    if array.iter().all(|v| v.is_finite()) {
-        Ok(array)
-    } else {
-        Err(invalid("every entry must be finite".to_string()))
     }
 }
 
@@ -362,7 +330,12 @@ pub(crate) const SPEC: EnvSpec = EnvSpec {
     entry: crate::registry::Entry::Builder(build),
 };
 
-fn build(kw: &Kwargs<'_>) -> Result<BoxedEnv, MakeError> {
+/// The kwargs [`params_from_kwargs`] reads; `CartPole-v1` takes these and the time limit.
+pub(crate) const PARAM_KWARGS: [&str; 2] = [SUTTON_BARTO_REWARD.name, KINEMATICS_INTEGRATOR.name];
+
+/// CartPole's constants from its kwargs: what the registry builder runs, and what
+/// [`make_vec`](crate::vector::make_vec) gives its native batch, so that the two agree.
+pub(crate) fn params_from_kwargs(kw: &Kwargs<'_>) -> Result<CartPoleParams, MakeError> {
     let mut params = CartPoleParams::default();
     if let Some(flag) = kw.flag(SUTTON_BARTO_REWARD.name)? {
         params.sutton_barto_reward = flag;
@@ -372,7 +345,11 @@ fn build(kw: &Kwargs<'_>) -> Result<BoxedEnv, MakeError> {
     {
         params.kinematics_integrator = integrator;
     }
-    kw.finish(CartPole::new(params))
+    Ok(params)
+}
+
+fn build(kw: &Kwargs<'_>) -> Result<BoxedEnv, MakeError> {
+    kw.finish(CartPole::new(params_from_kwargs(kw)?))
 }
 
 #[cfg(test)]
@@ -380,14 +357,9 @@ mod tests {
     use super::*;
     use crate::registry::make;
 
-    const START: [f64; 4] = [0.01, -0.02, 0.03, 0.04];
+    use crate::classic_control::common::kw;
 
-    fn kw(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
+    const START: [f64; 4] = [0.01, -0.02, 0.03, 0.04];
 
     /// Next states from `START` as Gymnasium 1.4 computes them (`env.unwrapped.state = START`,
     /// `step(a)`), printed with `repr`.

@@ -61,6 +61,29 @@ pub enum BatchError {
     },
 }
 
+/// Refuses a vector env of no copies or no threads (the batch's and
+/// [`make_vec`](crate::vector::make_vec)'s rule).
+pub(crate) fn check_counts(num_envs: usize, threads: usize) -> Result<(), BatchError> {
+    if num_envs == 0 {
+        return Err(BatchError::NoEnvs);
+    }
+    if threads == 0 {
+        return Err(BatchError::NoThreads);
+    }
+    Ok(())
+}
+
+/// A rayon pool of `threads` threads, owned by a vector env.
+pub(crate) fn thread_pool(threads: usize) -> Result<rayon::ThreadPool, BatchError> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| BatchError::ThreadPool {
+            threads,
+            reason: e.to_string(),
+        })
+}
+
 /// The flat outputs of one batched reset or step: entry `i` (or entries `4i..4i+4`) belong to
 /// copy `i`. Make it once with [`CartPoleBatch::buffers`] and reuse it.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -142,22 +165,10 @@ impl CartPoleBatch {
         mode: AutoresetMode,
         threads: usize,
     ) -> Result<Self, BatchError> {
-        if n == 0 {
-            return Err(BatchError::NoEnvs);
-        }
-        if threads == 0 {
-            return Err(BatchError::NoThreads);
-        }
+        check_counts(n, threads)?;
         let threads = threads.min(n);
         let pool = if threads > 1 {
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(threads)
-                .build()
-                .map_err(|e| BatchError::ThreadPool {
-                    threads,
-                    reason: e.to_string(),
-                })?;
-            Some(pool)
+            Some(thread_pool(threads)?)
         } else {
             None
         };

@@ -48,7 +48,7 @@ use rewardlab_core::rng::{EnvRng, reseed, rng_from_entropy};
 use rewardlab_core::{BoxSpace, BoxedEnv, DType, Env, EnvError, Frame, Info, Space, Step, Value};
 use serde::{Deserialize, Serialize};
 
-use super::cartpole::finite_state;
+use super::common::{Phase, finite_state, validate_scalar_action};
 use super::mountain_car::{GOAL_VELOCITY, goal_velocity, observation_space};
 use crate::registry::{EnvSpec, Kwargs, MAX_EPISODE_STEPS, MakeError};
 
@@ -265,8 +265,7 @@ fn step_physics(p: &ContinuousMountainCarParams, state: State, action: f32) -> (
 pub struct ContinuousMountainCar {
     params: ContinuousMountainCarParams,
     state: State,
-    /// `None` before the first reset; `Some(true)` while an episode runs.
-    running: Option<bool>,
+    phase: Phase,
     rng: EnvRng,
 }
 
@@ -283,7 +282,7 @@ impl ContinuousMountainCar {
         ContinuousMountainCar {
             params,
             state: State::F64([0.0; 2]),
-            running: None,
+            phase: Phase::Fresh,
             rng: rng_from_entropy(),
         }
     }
@@ -321,27 +320,22 @@ impl Env for ContinuousMountainCar {
     fn reset(&mut self, seed: Option<u64>) -> (Vec<f32>, Info) {
         reseed(&mut self.rng, seed);
         self.state = State::F64([self.rng.random_range(START_LOW..START_HIGH), 0.0]);
-        self.running = Some(true);
+        self.phase = Phase::Running;
         (self.state.observe(), Info::new())
     }
 
     /// Accepts any one-element action but NaN: out-of-range throttles are clipped by the
     /// dynamics (and charged unclipped by the reward), as in Gymnasium.
     fn validate_action(&self, action: &Vec<f32>) -> Result<(), EnvError> {
-        match action.as_slice() {
-            [a] if !a.is_nan() => Ok(()),
-            _ => Err(EnvError::invalid_action(action, &self.action_space())),
-        }
+        validate_scalar_action(action, || self.action_space())
     }
 
     fn step(&mut self, action: &Vec<f32>) -> Result<Step<Vec<f32>>, EnvError> {
-        if self.running != Some(true) {
-            return Err(EnvError::ResetNeeded);
-        }
+        self.phase.ensure_running()?;
         self.validate_action(action)?;
         let (state, reward, terminated) = step_physics(&self.params, self.state, action[0]);
         self.state = state;
-        self.running = Some(!terminated);
+        self.phase = Phase::after_step(terminated);
         Ok(Step {
             obs: self.state.observe(),
             reward,
@@ -352,23 +346,20 @@ impl Env for ContinuousMountainCar {
     }
 
     fn state(&self) -> Option<Value> {
-        self.running
-            .map(|_| Value::F64(self.state.widened().to_vec()))
+        self.phase.state_value(&self.state.widened())
     }
 
     /// Sets `[position, velocity]` (any finite values, as assigning `env.unwrapped.state` in
     /// Gymnasium). The state is `f64` until the next step, as a reset state is.
     fn set_state(&mut self, state: &[f64]) -> Result<Vec<f32>, EnvError> {
         self.state = State::F64(finite_state::<2>(state)?);
-        self.running = Some(true);
+        self.phase = Phase::Running;
         Ok(self.state.observe())
     }
 
     /// Gymnasium's 600×400 picture: the car on the hill, the flag at `goal_position`.
     fn render(&self) -> Result<Frame, EnvError> {
-        if self.running.is_none() {
-            return Err(EnvError::ResetNeeded);
-        }
+        self.phase.ensure_started()?;
         Ok(crate::render::classic::mountain_car(
             self.state.widened()[0],
             self.params.goal_position,

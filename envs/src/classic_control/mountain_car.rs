@@ -37,7 +37,7 @@ use rewardlab_core::rng::{EnvRng, reseed, rng_from_entropy};
 use rewardlab_core::{BoxSpace, BoxedEnv, DType, Env, EnvError, Frame, Info, Space, Step, Value};
 use serde::{Deserialize, Serialize};
 
-use super::cartpole::finite_state;
+use super::common::{Phase, finite_state};
 use crate::registry::{EnvSpec, KwargSpec, Kwargs, MAX_EPISODE_STEPS, MakeError};
 
 /// MountainCar's constants; the defaults are Gymnasium 1.4's.
@@ -85,8 +85,7 @@ pub struct MountainCar {
     params: MountainCarParams,
     /// `[position, velocity]`.
     state: [f64; 2],
-    /// `None` before the first reset; `Some(true)` while an episode runs.
-    running: Option<bool>,
+    phase: Phase,
     rng: EnvRng,
 }
 
@@ -103,7 +102,7 @@ impl MountainCar {
         MountainCar {
             params,
             state: [0.0; 2],
-            running: None,
+            phase: Phase::Fresh,
             rng: rng_from_entropy(),
         }
     }
@@ -167,20 +166,18 @@ impl Env for MountainCar {
     fn reset(&mut self, seed: Option<u64>) -> (Vec<f32>, Info) {
         reseed(&mut self.rng, seed);
         self.state = [self.rng.random_range(START_LOW..START_HIGH), 0.0];
-        self.running = Some(true);
+        self.phase = Phase::Running;
         (observe(&self.state), Info::new())
     }
 
     fn step(&mut self, action: &usize) -> Result<Step<Vec<f32>>, EnvError> {
-        if self.running != Some(true) {
-            return Err(EnvError::ResetNeeded);
-        }
+        self.phase.ensure_running()?;
         if *action >= 3 {
             return Err(EnvError::invalid_action(action, &self.action_space()));
         }
         let (state, terminated) = step_physics(&self.params, self.state, *action);
         self.state = state;
-        self.running = Some(!terminated);
+        self.phase = Phase::after_step(terminated);
         Ok(Step {
             obs: observe(&self.state),
             reward: -1.0,
@@ -191,22 +188,20 @@ impl Env for MountainCar {
     }
 
     fn state(&self) -> Option<Value> {
-        self.running.map(|_| Value::F64(self.state.to_vec()))
+        self.phase.state_value(&self.state)
     }
 
     /// Sets `[position, velocity]`: any finite values, as assigning `env.unwrapped.state` in
     /// Gymnasium (the next step clips them).
     fn set_state(&mut self, state: &[f64]) -> Result<Vec<f32>, EnvError> {
         self.state = finite_state::<2>(state)?;
-        self.running = Some(true);
+        self.phase = Phase::Running;
         Ok(observe(&self.state))
     }
 
     /// Gymnasium's 600×400 picture: the car on the hill, the flag at `goal_position`.
     fn render(&self) -> Result<Frame, EnvError> {
-        if self.running.is_none() {
-            return Err(EnvError::ResetNeeded);
-        }
+        self.phase.ensure_started()?;
         Ok(crate::render::classic::mountain_car(
             self.state[0],
             self.params.goal_position,

@@ -42,7 +42,7 @@ use rewardlab_core::rng::{EnvRng, reseed, rng_from_entropy};
 use rewardlab_core::{BoxSpace, BoxedEnv, DType, Env, EnvError, Frame, Info, Space, Step, Value};
 use serde::{Deserialize, Serialize};
 
-use super::cartpole::finite_state;
+use super::common::{finite_state, validate_scalar_action};
 use super::pymath::{pow2, pow2_f32, py_mod};
 use crate::registry::{EnvSpec, KwargSpec, Kwargs, MAX_EPISODE_STEPS, MakeError};
 
@@ -185,10 +185,7 @@ impl Env for Pendulum {
 
     /// Any single non-NaN torque: out-of-range values are clipped, as Gymnasium does.
     fn validate_action(&self, action: &Vec<f32>) -> Result<(), EnvError> {
-        match action.as_slice() {
-            [u] if !u.is_nan() => Ok(()),
-            _ => Err(EnvError::invalid_action(action, &self.action_space())),
-        }
+        validate_scalar_action(action, || self.action_space())
     }
 
     fn state(&self) -> Option<Value> {

@@ -1,4 +1,5 @@
 use super::*;
+use crate::classic_control::common::kw;
 use crate::registry::make;
 
 fn state_of(env: &Pendulum) -> [f64; 2] {
@@ -10,13 +11,6 @@ fn state_of(env: &Pendulum) -> [f64; 2] {
 
 fn f64s(bits: [u64; 2]) -> [f64; 2] {
     bits.map(f64::from_bits)
-}
-
-fn kwargs(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-    pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
 }
 
 #[test]
@@ -220,7 +214,7 @@ fn make_applies_the_200_step_limit_and_g() -> Result<(), Box<dyn std::error::Err
         assert!(!step.terminated);
         assert_eq!(step.truncated, t == 200, "step {t}");
     }
-    let mut moon = make("Pendulum-v1", &kwargs(&[("g", "1.62")]))?;
+    let mut moon = make("Pendulum-v1", &kw(&[("g", "1.62")]))?;
     let mut earth = make("Pendulum-v1", &[])?;
     moon.set_state(&[1.0, 0.0])?;
     earth.set_state(&[1.0, 0.0])?;
@@ -231,11 +225,11 @@ fn make_applies_the_200_step_limit_and_g() -> Result<(), Box<dyn std::error::Err
     );
     assert_ne!(m.obs, e.obs);
     assert!(matches!(
-        make("Pendulum-v1", &kwargs(&[("g", "heavy")])),
+        make("Pendulum-v1", &kw(&[("g", "heavy")])),
         Err(MakeError::BadKwarg { .. })
     ));
     assert!(matches!(
-        make("Pendulum-v1", &kwargs(&[("g", "nan")])),
+        make("Pendulum-v1", &kw(&[("g", "nan")])),
         Err(MakeError::InvalidConfig { .. })
     ));
     assert_eq!(

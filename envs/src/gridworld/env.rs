@@ -8,13 +8,14 @@ use std::path::Path;
 use std::sync::Arc;
 
 use rewardlab_core::mdp::Mdp;
-use rewardlab_core::tabular::{Tabular, TabularEnv};
-use rewardlab_core::{Env, EnvError, Frame, Info, Space, Step, Value};
+use rewardlab_core::tabular::TabularEnv;
+use rewardlab_core::{Env, EnvError, Frame, Info, Step};
 
 use super::BuiltinMap;
 use super::MapError;
 use super::map::{Cell, GridMap};
 use super::model::{build_mdp, distance_to_goal};
+use crate::toy_text::shared::{current_state, forward_tabular_env, impl_tabular};
 
 /// A gridworld: observations are cell indices `row · ncols + col`, actions 0 up, 1 right,
 /// 2 down, 3 left.
@@ -79,9 +80,7 @@ impl GridWorld {
 
     /// The agent's (row, col), `None` before the first reset.
     pub fn agent_position(&self) -> Option<(usize, usize)> {
-        self.env
-            .state()
-            .map(|_| self.map.position(self.env.state_index()))
+        current_state(&self.env).map(|s| self.map.position(s))
     }
 
     /// The grid as text, one line per row, with the agent drawn as `@`.
@@ -103,27 +102,13 @@ impl GridWorld {
     }
 }
 
-impl Tabular for GridWorld {
-    fn mdp(&self) -> &Mdp {
-        self.env.mdp()
-    }
-
-    fn state_index(&self) -> usize {
-        self.env.state_index()
-    }
-}
+impl_tabular!(GridWorld, env);
 
 impl Env for GridWorld {
     type Obs = usize;
     type Act = usize;
 
-    fn observation_space(&self) -> Space {
-        self.env.observation_space()
-    }
-
-    fn action_space(&self) -> Space {
-        self.env.action_space()
-    }
+    forward_tabular_env!(env);
 
     fn reset(&mut self, seed: Option<u64>) -> (usize, Info) {
         self.env.reset(seed)
@@ -131,14 +116,6 @@ impl Env for GridWorld {
 
     fn step(&mut self, action: &usize) -> Result<Step<usize>, EnvError> {
         self.env.step(action)
-    }
-
-    fn validate_action(&self, action: &usize) -> Result<(), EnvError> {
-        self.env.validate_action(action)
-    }
-
-    fn state(&self) -> Option<Value> {
-        self.env.state()
     }
 
     /// Moves the agent to cell index `state[0]`; walls and cliffs (where the agent never

@@ -49,10 +49,11 @@
 use std::sync::Arc;
 
 use rewardlab_core::mdp::{Mdp, MdpBuilder, MdpError};
-use rewardlab_core::tabular::{Tabular, TabularEnv};
-use rewardlab_core::{BoxedEnv, Env, EnvError, Frame, Info, Space, Step, Value};
+use rewardlab_core::tabular::TabularEnv;
+use rewardlab_core::{BoxedEnv, Env, EnvError, Frame, Info, Step};
 use serde::{Deserialize, Serialize};
 
+use super::shared::{current_state, forward_tabular_env, impl_tabular, prob_info};
 use crate::registry::{Entry, EnvSpec, KwargSpec, Kwargs, MAX_EPISODE_STEPS, MakeError};
 use crate::render::grid::{self, Marker, Tile, palette};
 
@@ -206,33 +207,13 @@ impl Default for CliffWalking {
     }
 }
 
-fn prob_info(prob: f64) -> Info {
-    let mut info = Info::new();
-    info.insert("prob".to_string(), Value::Float(prob));
-    info
-}
-
-impl Tabular for CliffWalking {
-    fn mdp(&self) -> &Mdp {
-        self.env.mdp()
-    }
-
-    fn state_index(&self) -> usize {
-        self.env.state_index()
-    }
-}
+impl_tabular!(CliffWalking, env);
 
 impl Env for CliffWalking {
     type Obs = usize;
     type Act = usize;
 
-    fn observation_space(&self) -> Space {
-        self.env.observation_space()
-    }
-
-    fn action_space(&self) -> Space {
-        self.env.action_space()
-    }
+    forward_tabular_env!(env);
 
     /// Starts on 36; info is `{"prob": 1.0}` as in Gymnasium.
     fn reset(&mut self, seed: Option<u64>) -> (usize, Info) {
@@ -247,14 +228,6 @@ impl Env for CliffWalking {
         Ok(step)
     }
 
-    fn validate_action(&self, action: &usize) -> Result<(), EnvError> {
-        self.env.validate_action(action)
-    }
-
-    fn state(&self) -> Option<Value> {
-        self.env.state()
-    }
-
     /// Places the agent on cell `state[0]`, any of the 48 (as Gymnasium's
     /// `env.unwrapped.s = …`, cliff cells and the goal included).
     fn set_state(&mut self, state: &[f64]) -> Result<usize, EnvError> {
@@ -264,8 +237,7 @@ impl Env for CliffWalking {
     /// The grid as tiles of 64 px, Gymnasium's 768×256 picture: floor, the start, the cliff,
     /// a flag on the goal, and the agent.
     fn render(&self) -> Result<Frame, EnvError> {
-        self.env.state().ok_or(EnvError::ResetNeeded)?;
-        let agent = self.env.state_index();
+        let agent = current_state(&self.env).ok_or(EnvError::ResetNeeded)?;
         Ok(grid::tiles_with_cell(NROW, NCOL, CELL_PX, |row, col| {
             let s = row * NCOL + col;
             let tile = if s == START {
@@ -287,8 +259,8 @@ impl Env for CliffWalking {
 
     /// Gymnasium's `render_mode="ansi"` text.
     fn render_ansi(&self) -> Result<String, EnvError> {
-        self.env.state().ok_or(EnvError::ResetNeeded)?;
-        Ok(Self::ansi_at(self.env.state_index()))
+        let agent = current_state(&self.env).ok_or(EnvError::ResetNeeded)?;
+        Ok(Self::ansi_at(agent))
     }
 }
 
@@ -339,20 +311,15 @@ fn build_with(kw: &Kwargs<'_>, default_slippery: bool) -> Result<BoxedEnv, MakeE
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn row(mdp: &Mdp, s: usize, a: usize) -> Vec<(usize, f64, f64)> {
-        mdp.successors(s, a)
-            .map(|t| (t.next, t.prob, t.reward))
-            .collect()
-    }
+    use crate::toy_text::shared::outcomes;
 
     #[test]
     fn rows_by_hand() {
         let plain = cliff_walking_mdp(false).expect("valid");
-        assert_eq!(row(&plain, START, RIGHT), vec![(START, 1.0, -100.0)]);
-        assert_eq!(row(&plain, START, UP), vec![(24, 1.0, -1.0)]);
-        assert_eq!(row(&plain, 35, DOWN), vec![(GOAL, 1.0, -1.0)]);
-        assert_eq!(row(&plain, 25, DOWN), vec![(START, 1.0, -100.0)]);
+        assert_eq!(outcomes(&plain, START, RIGHT), vec![(START, 1.0, -100.0)]);
+        assert_eq!(outcomes(&plain, START, UP), vec![(24, 1.0, -1.0)]);
+        assert_eq!(outcomes(&plain, 35, DOWN), vec![(GOAL, 1.0, -1.0)]);
+        assert_eq!(outcomes(&plain, 25, DOWN), vec![(START, 1.0, -100.0)]);
         assert!(plain.is_terminal(GOAL) && !plain.is_terminal(40));
 
         // Slippery right from the start: up (−1), right onto the cliff (−100, back to 36)
@@ -360,7 +327,7 @@ mod tests {
         let slippery = cliff_walking_mdp(true).expect("valid");
         let third = 1.0 / 3.0;
         assert_eq!(
-            row(&slippery, START, RIGHT),
+            outcomes(&slippery, START, RIGHT),
             vec![
                 (24, third, -1.0),
                 (START, third, -100.0),
@@ -368,7 +335,7 @@ mod tests {
             ]
         );
         // Left from the top-left corner: up and left both bump, down moves.
-        let corner = row(&slippery, 0, LEFT);
+        let corner = outcomes(&slippery, 0, LEFT);
         assert_eq!(corner.len(), 2);
         assert_eq!((corner[0].0, corner[1].0), (0, 12));
         assert!((corner[0].1 - 2.0 * third).abs() < 1e-15);

@@ -3,6 +3,7 @@
 
 pub mod cliff_walking;
 pub mod frozen_lake;
+pub(crate) mod shared;
 pub mod taxi;
 
 pub use cliff_walking::{CliffWalking, CliffWalkingConfig};

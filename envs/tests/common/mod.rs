@@ -1,6 +1,6 @@
-//! Helpers shared by the integration tests: building maps, reading a model's outcomes,
-//! optimal planning with the core's value iteration and greedy rollouts on a deterministic
-//! model.
+//! Helpers shared by the integration tests: string kwargs for `make`, building maps, reading
+//! a model's outcomes, optimal planning with the core's value iteration and greedy rollouts
+//! on a deterministic model.
 // Each test file uses its own subset of these helpers.
 #![allow(dead_code)]
 
@@ -16,6 +16,14 @@ pub const RIGHT: usize = 1;
 pub const DOWN: usize = 2;
 /// Action 3.
 pub const LEFT: usize = 3;
+
+/// String kwargs as `make` takes them, from literal pairs.
+pub fn kw(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
 
 /// A gridworld from map text that must be valid.
 pub fn world(text: &str) -> GridWorld {

@@ -15,14 +15,6 @@ fn load<T: for<'de> Deserialize<'de>>(file: &str) -> T {
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
-/// String kwargs as `make` takes them.
-pub fn kw(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-    pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
-}
-
 /// One outcome of a row: successor and reward (compared exactly).
 #[derive(Clone, Copy)]
 pub struct Outcome {

@@ -6,7 +6,7 @@ use rewardlab_envs::registry::{MakeError, make};
 use rewardlab_envs::toy_text::cliff_walking;
 use rewardlab_envs::toy_text::frozen_lake::{self, LakeMap, LakeMapError};
 
-use super::fixtures::kw;
+use crate::common::kw;
 fn steps_until_done(env: &mut BoxedEnv, action: i64, max: usize) -> (usize, bool, bool) {
     env.reset(Some(0));
     for i in 1..=max {

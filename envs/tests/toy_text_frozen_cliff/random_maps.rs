@@ -10,7 +10,7 @@ use rewardlab_envs::toy_text::frozen_lake::{
     LakeMap, LakeMapError, RANDOM_MAP_ATTEMPTS, Tile, generate_random_map,
 };
 
-use super::fixtures::kw;
+use crate::common::kw;
 
 /// Breadth-first search from (0, 0) through non-hole tiles to the bottom-right goal, written
 /// independently of the library's check.

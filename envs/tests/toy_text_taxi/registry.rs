@@ -6,14 +6,8 @@ use rewardlab_core::Value;
 use rewardlab_envs::toy_text::taxi::{self, EAST, IN_TAXI, PICKUP, SOUTH, TaxiConfig};
 use rewardlab_envs::{MakeError, make, spec};
 
+use crate::common::kw;
 use crate::fixtures::{MODELS, arr, float, json, kwargs_of, merged_row, st, uint};
-
-fn kw(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-    pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
-}
 
 #[test]
 fn registered_as_gymnasium_with_time_limit_and_threshold() {

@@ -9,13 +9,14 @@ use std::fmt::Write as _;
 use std::sync::Arc;
 
 use rewardlab_core::mdp::Mdp;
-use rewardlab_core::tabular::{Tabular, TabularEnv};
-use rewardlab_core::{Env, EnvError, Frame, Info, Space, Step, Value};
+use rewardlab_core::tabular::TabularEnv;
+use rewardlab_core::{Env, EnvError, Frame, Info, Step};
 
 use super::map::{LakeMap, Tile};
 use super::model::frozen_lake_mdp;
 use super::{FrozenLakeConfig, FrozenLakeError};
 use crate::render::grid::{self, Marker, palette};
+use crate::toy_text::shared::{current_state, forward_tabular_env, impl_tabular, prob_info};
 
 /// Names of the actions in the ansi rendering's last-action line, by action index.
 const ACTION_NAMES: [&str; 4] = ["Left", "Down", "Right", "Up"];
@@ -83,9 +84,7 @@ impl FrozenLake {
 
     /// The agent's (row, col), `None` before the first reset.
     pub fn agent_position(&self) -> Option<(usize, usize)> {
-        self.env
-            .state()
-            .map(|_| self.map.position(self.env.state_index()))
+        current_state(&self.env).map(|s| self.map.position(s))
     }
 
     /// Gymnasium's ansi text for the agent on state `agent`: the last action in parentheses
@@ -114,33 +113,13 @@ impl FrozenLake {
     }
 }
 
-fn prob_info(prob: f64) -> Info {
-    let mut info = Info::new();
-    info.insert("prob".to_string(), Value::Float(prob));
-    info
-}
-
-impl Tabular for FrozenLake {
-    fn mdp(&self) -> &Mdp {
-        self.env.mdp()
-    }
-
-    fn state_index(&self) -> usize {
-        self.env.state_index()
-    }
-}
+impl_tabular!(FrozenLake, env);
 
 impl Env for FrozenLake {
     type Obs = usize;
     type Act = usize;
 
-    fn observation_space(&self) -> Space {
-        self.env.observation_space()
-    }
-
-    fn action_space(&self) -> Space {
-        self.env.action_space()
-    }
+    forward_tabular_env!(env);
 
     /// Starts on the start tile; info is `{"prob": 1.0}` as in Gymnasium.
     fn reset(&mut self, seed: Option<u64>) -> (usize, Info) {
@@ -157,14 +136,6 @@ impl Env for FrozenLake {
         Ok(step)
     }
 
-    fn validate_action(&self, action: &usize) -> Result<(), EnvError> {
-        self.env.validate_action(action)
-    }
-
-    fn state(&self) -> Option<Value> {
-        self.env.state()
-    }
-
     /// Places the agent on tile `state[0]` (any tile, holes and goals included, as
     /// Gymnasium's `env.unwrapped.s = …`); the last action is left as it was.
     fn set_state(&mut self, state: &[f64]) -> Result<usize, EnvError> {
@@ -175,8 +146,7 @@ impl Env for FrozenLake {
     /// tile, a flag on the goal, and the agent, hidden when it fell into a hole as in
     /// Gymnasium's picture.
     fn render(&self) -> Result<Frame, EnvError> {
-        self.env.state().ok_or(EnvError::ResetNeeded)?;
-        let agent = self.map.position(self.env.state_index());
+        let agent = self.agent_position().ok_or(EnvError::ResetNeeded)?;
         Ok(grid::tiles(self.map.nrow(), self.map.ncol(), |row, col| {
             let tile = self.map.tile(row, col).unwrap_or(Tile::Frozen);
             let drawn = match tile {
@@ -195,7 +165,7 @@ impl Env for FrozenLake {
 
     /// Gymnasium's `render_mode="ansi"` text, escape codes included.
     fn render_ansi(&self) -> Result<String, EnvError> {
-        self.env.state().ok_or(EnvError::ResetNeeded)?;
-        Ok(self.ansi_at(self.env.state_index()))
+        let agent = current_state(&self.env).ok_or(EnvError::ResetNeeded)?;
+        Ok(self.ansi_at(agent))
     }
 }

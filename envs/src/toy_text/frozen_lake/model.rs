@@ -81,23 +81,18 @@ pub fn frozen_lake_mdp(
 mod tests {
     use super::*;
     use crate::toy_text::frozen_lake::MapName;
-
-    fn row(mdp: &Mdp, s: usize, a: usize) -> Vec<(usize, f64, f64)> {
-        mdp.successors(s, a)
-            .map(|t| (t.next, t.prob, t.reward))
-            .collect()
-    }
+    use crate::toy_text::shared::outcomes;
 
     #[test]
     fn slippery_corner_rows_by_hand() {
         let map = LakeMap::named(MapName::FourByFour);
         let mdp = frozen_lake_mdp(&map, true, 1.0 / 3.0, [1.0, 0.0, 0.0]).expect("valid");
         // Left from the corner: up and left both bump into the wall, down reaches state 4.
-        let got = row(&mdp, 0, LEFT);
+        let got = outcomes(&mdp, 0, LEFT);
         assert_eq!(got.iter().map(|t| t.0).collect::<Vec<_>>(), vec![0, 4]);
         assert!((got[0].1 - 2.0 / 3.0).abs() < 1e-15 && (got[1].1 - 1.0 / 3.0).abs() < 1e-15);
         // Down from 14 (next to the goal): right slips onto the goal and pays 1.
-        let got = row(&mdp, 14, DOWN);
+        let got = outcomes(&mdp, 14, DOWN);
         assert_eq!(
             got.iter().map(|t| (t.0, t.2)).collect::<Vec<_>>(),
             vec![(13, 0.0), (14, 0.0), (15, 1.0)]
@@ -116,6 +111,6 @@ mod tests {
         // A sure step drops the zero-probability slips.
         let sure = frozen_lake_mdp(&map, true, 1.0, [1.0, -1.0, 0.0]).expect("valid");
         assert!(sure.is_deterministic());
-        assert_eq!(row(&sure, 4, RIGHT), vec![(5, 1.0, -1.0)]);
+        assert_eq!(outcomes(&sure, 4, RIGHT), vec![(5, 1.0, -1.0)]);
     }
 }

@@ -57,29 +57,24 @@ const fn map_name(default: &'static str) -> KwargSpec {
     }
 }
 
-const KWARGS_4X4: &[KwargSpec] = &[
-    map_name("4x4"),
-    DESC,
-    IS_SLIPPERY,
-    SUCCESS_RATE,
-    REWARD_SCHEDULE,
-    SIZE,
-    P,
-    MAP_SEED,
-    MAX_EPISODE_STEPS,
-];
+/// The kwargs of both ids, which differ only in `map_name`'s default.
+const fn kwargs(default_map: &'static str) -> [KwargSpec; 9] {
+    [
+        map_name(default_map),
+        DESC,
+        IS_SLIPPERY,
+        SUCCESS_RATE,
+        REWARD_SCHEDULE,
+        SIZE,
+        P,
+        MAP_SEED,
+        MAX_EPISODE_STEPS,
+    ]
+}
 
-const KWARGS_8X8: &[KwargSpec] = &[
-    map_name("8x8"),
-    DESC,
-    IS_SLIPPERY,
-    SUCCESS_RATE,
-    REWARD_SCHEDULE,
-    SIZE,
-    P,
-    MAP_SEED,
-    MAX_EPISODE_STEPS,
-];
+const KWARGS_4X4: &[KwargSpec] = &kwargs("4x4");
+
+const KWARGS_8X8: &[KwargSpec] = &kwargs("8x8");
 
 /// `FrozenLake-v1`: the 4x4 lake by default, a 100-step limit whatever the map (as in
 /// Gymnasium, where `map_name="8x8"` keeps this id's limit).
