@@ -4,7 +4,10 @@
 #
 # Each row runs `rewardlab bench --json` and bench/peers/gymnasium_throughput.py --json with the
 # same env, copies and seed, REPEATS times each (alternating), and keeps each side's best
-# steps/s. Run it on an otherwise idle machine:
+# steps/s. The backend column is what `rewardlab bench` ran: `typed-env` (one env, stepped
+# through its typed interface: the counterpart of Gymnasium's env.step), `env` (one env
+# through the type-erased Value interface) or a vector backend. Run it on an otherwise idle
+# machine:
 #
 #     bench/compare_throughput.sh            # build with --release, then measure
 #     REPEATS=5 SCALE=2 bench/compare_throughput.sh
@@ -47,36 +50,39 @@ row() {
     shift 7
     our_steps=$(python3 -c "print(int($our_steps * $SCALE))")
     gym_steps=$(python3 -c "print(int($gym_steps * $SCALE))")
-    local ours gym
+    local ours gym backend
+    backend=$("$OURS" bench --env "$env" --num-envs "$num_envs" --threads "$THREADS" \
+        --steps "$num_envs" --seed 0 "$@" | awk '$1 == "backend" { print $2 }')
     ours=$(best_of "$OURS" bench --env "$env" --num-envs "$num_envs" --threads "$THREADS" \
         --steps "$our_steps" --seed 0 "$@")
     gym=$(best_of "$GYM_PYTHON" "$PEER" --env "$env" --num-envs "$num_envs" \
         --steps "$gym_steps" --seed 0 --vectorization-mode "$mode" "$@")
-    python3 - "$label" "$goal" "$ours" "$gym" <<'EOF'
+    python3 - "$label" "$goal" "$ours" "$gym" "$backend" <<'EOF'
 import sys
 label, goal, ours, gym = sys.argv[1], sys.argv[2], float(sys.argv[3]), float(sys.argv[4])
+backend = sys.argv[5]
 ratio = ours / gym
 if goal.endswith("x"):
     met = ratio >= float(goal[:-1])
 else:
     met = ours >= float(goal.rstrip("M/s")) * 1e6
 fmt = lambda r: f"{r / 1e6:.2f}M" if r >= 1e6 else f"{r / 1e3:.1f}k"
-print(f"| {label} | {fmt(ours)} | {fmt(gym)} | {ratio:.0f}x | {goal} | {'yes' if met else 'no'} |")
+print(f"| {label} | {backend} | {fmt(ours)} | {fmt(gym)} | {ratio:.0f}x | {goal} | {'yes' if met else 'no'} |")
 EOF
 }
 
-echo "| env | rewardlab steps/s | Gymnasium steps/s | ratio | goal | met |"
-echo "|---|---:|---:|---:|---:|:---:|"
+echo "| env | rewardlab backend | rewardlab steps/s | Gymnasium steps/s | ratio | goal | met |"
+echo "|---|---|---:|---:|---:|---:|:---:|"
 row "CartPole-v1" 100x 20000000 200000 1 sync CartPole-v1
 row "CartPole-v1 ×4096, ${THREADS} threads (Gymnasium: SyncVectorEnv)" 20M/s \
     200000000 300000 4096 sync CartPole-v1
 row "CartPole-v1 ×4096, ${THREADS} threads (Gymnasium: numpy CartPoleVectorEnv)" 20M/s \
     200000000 4000000 4096 vector_entry_point CartPole-v1
 row "MountainCar-v0" 50x 10000000 100000 1 sync MountainCar-v0
-row "MountainCarContinuous-v0" 50x 10000000 50000 1 sync MountainCarContinuous-v0
+row "MountainCarContinuous-v0" 50x 20000000 300000 1 sync MountainCarContinuous-v0
 row "Acrobot-v1" 50x 3000000 30000 1 sync Acrobot-v1
-row "Pendulum-v1" 50x 6000000 50000 1 sync Pendulum-v1
+row "Pendulum-v1" 50x 6000000 100000 1 sync Pendulum-v1
 row "FrozenLake-v1" 50x 10000000 150000 1 sync FrozenLake-v1
 row "FrozenLake-v1 8x8" 50x 10000000 150000 1 sync FrozenLake-v1 --env-arg map_name=8x8
 row "CliffWalking-v1" 50x 10000000 150000 1 sync CliffWalking-v1
-row "Taxi-v4" 50x 5000000 150000 1 sync Taxi-v4
+row "Taxi-v4" 50x 6000000 150000 1 sync Taxi-v4

@@ -14,8 +14,8 @@ fn bench(args: &[&str]) -> Output {
     common::rewardlab(&all)
 }
 
-/// The one JSON line of `bench --json`, parsed.
-fn report(args: &[&str]) -> serde_json::Map<String, serde_json::Value> {
+/// The one line `bench --json` prints, as text.
+fn json_line(args: &[&str]) -> String {
     let mut all = args.to_vec();
     all.push("--json");
     let out = bench(&all);
@@ -23,10 +23,20 @@ fn report(args: &[&str]) -> serde_json::Map<String, serde_json::Value> {
     let stdout = text(&out.stdout);
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(lines.len(), 1, "exactly one line: {stdout}");
-    match serde_json::from_str(lines[0]).expect("valid JSON") {
+    lines[0].to_string()
+}
+
+/// A JSON object line, parsed (keys sorted: the order is checked on the text).
+fn parse(line: &str) -> serde_json::Map<String, serde_json::Value> {
+    match serde_json::from_str(line).expect("valid JSON") {
         serde_json::Value::Object(map) => map,
         other => panic!("not an object: {other}"),
     }
+}
+
+/// The one JSON line of `bench --json`, parsed.
+fn report(args: &[&str]) -> serde_json::Map<String, serde_json::Value> {
+    parse(&json_line(args))
 }
 
 fn int(map: &serde_json::Map<String, serde_json::Value>, key: &str) -> u64 {
@@ -35,27 +45,54 @@ fn int(map: &serde_json::Map<String, serde_json::Value>, key: &str) -> u64 {
         .unwrap_or_else(|| panic!("{key} is not an integer in {map:?}"))
 }
 
+/// The six keys, in the order the issue gives them.
+const KEYS: [&str; 6] = [
+    "env",
+    "num_envs",
+    "threads",
+    "steps",
+    "seconds",
+    "steps_per_sec",
+];
+
 #[test]
-fn json_line_has_exactly_the_six_keys() {
-    let map = report(&["--env", "CartPole-v1", "--steps", "2000"]);
-    let keys: Vec<&str> = map.keys().map(String::as_str).collect();
-    let mut want = [
-        "env",
-        "num_envs",
-        "threads",
-        "steps",
-        "seconds",
-        "steps_per_sec",
-    ];
+fn json_line_has_exactly_the_six_keys_in_order() {
+    let line = json_line(&["--env", "CartPole-v1", "--steps", "2000"]);
+    // The order is the text's: find each key where it opens a member ("key":), which is
+    // unambiguous because no key is a suffix of another in that form and the only string
+    // value is an env id.
+    let positions: Vec<usize> = KEYS
+        .iter()
+        .map(|key| {
+            let member = format!("\"{key}\":");
+            assert_eq!(line.matches(&member).count(), 1, "{key} once in {line}");
+            line.find(&member).expect("counted above")
+        })
+        .collect();
+    assert!(
+        positions.windows(2).all(|w| w[0] < w[1]),
+        "keys out of order {KEYS:?} in {line}"
+    );
+    assert!(line.starts_with("{\"env\":"), "{line}");
+
+    let map = parse(&line);
+    let mut keys: Vec<&str> = map.keys().map(String::as_str).collect();
+    let mut want = KEYS;
+    keys.sort_unstable();
     want.sort_unstable();
-    assert_eq!(keys, want);
+    assert_eq!(keys, want, "exactly these keys");
     assert_eq!(map["env"], "CartPole-v1");
     assert_eq!(int(&map, "num_envs"), 1);
     assert_eq!(int(&map, "threads"), 1, "one env runs on one thread");
     assert_eq!(int(&map, "steps"), 2000);
-    let seconds = map["seconds"].as_f64().expect("a number");
-    let rate = map["steps_per_sec"].as_f64().expect("a number");
-    assert!(seconds > 0.0);
+    // Format, not speed: both are JSON numbers (a zero duration would make the rate
+    // infinite, which JSON cannot hold), non-negative and finite, and consistent.
+    let seconds = map["seconds"].as_f64().expect("seconds is a number");
+    let rate = map["steps_per_sec"]
+        .as_f64()
+        .expect("steps_per_sec is a number");
+    assert!(seconds.is_finite() && seconds >= 0.0, "{seconds}");
+    assert!(rate.is_finite() && rate > 0.0, "{rate}");
     assert!(
         (rate * seconds - 2000.0).abs() < 1e-6 * 2000.0,
         "{rate} × {seconds}"

@@ -1,83 +1,64 @@
 //! Environment throughput under criterion: the figures `rewardlab bench` prints, with
 //! confidence intervals (docs/benchmarks.md, "Environment throughput").
 //!
-//! - `single_env/<id>`: every Gymnasium id in the registry, made with `make` (type-erased, with
-//!   its time limit), stepped with sampled actions and reset when an episode ends: as a user
-//!   steps one env.
-//! - `cartpole_typed`: `TimeLimit<CartPole>` without erasure, to show what the `Value`
-//!   boxing costs.
+//! - `typed_env/<id>`: every Gymnasium id in the registry, measured by
+//!   [`rewardlab_envs::bench::run`] exactly as `rewardlab bench --env <id>` measures it: the
+//!   typed env inside the made one (its time limit included), typed random actions, a reset
+//!   whenever an episode ends.
+//! - `erased_env/<id>`: the same through the made env's type-erased `Value` interface
+//!   ([`BenchConfig::erased`]), to show what the erasure costs.
 //! - `cartpole_batch/<threads>`: the native batch of 4096 copies through its raw interface.
 //!
 //! Run with `cargo bench -p rewardlab-envs --bench throughput`.
 
 use std::hint::black_box;
+use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use rand::{Rng, RngCore};
+use rand::RngCore;
 use rewardlab_core::rng::rng_from_seed;
 use rewardlab_core::vector::AutoresetMode;
-use rewardlab_core::wrappers::TimeLimit;
-use rewardlab_core::{Env, SpaceSampler};
-use rewardlab_envs::classic_control::{CartPole, CartPoleBatch, CartPoleParams};
-use rewardlab_envs::{make, specs};
+use rewardlab_envs::bench::{self, BenchConfig};
+use rewardlab_envs::classic_control::{CartPoleBatch, CartPoleParams};
+use rewardlab_envs::specs;
 
 /// Steps per measured iteration of the single-env benches.
 const STEPS: u64 = 1000;
 /// Copies of the batch bench.
 const COPIES: usize = 4096;
 
-fn single_env(c: &mut Criterion) {
-    let mut group = c.benchmark_group("single_env");
+/// `iters` iterations of `STEPS` steps, timed by the benchmark library code.
+fn timed(cfg: &BenchConfig, iters: u64) -> Duration {
+    let cfg = BenchConfig {
+        steps: iters.max(1) * STEPS,
+        ..cfg.clone()
+    };
+    match bench::run(&cfg) {
+        Ok(report) => Duration::from_secs_f64(report.seconds),
+        Err(e) => panic!("{} does not run: {e}", cfg.env),
+    }
+}
+
+fn single_env(c: &mut Criterion, group_name: &str, erased: bool) {
+    let mut group = c.benchmark_group(group_name);
     group.throughput(Throughput::Elements(STEPS));
     // Gymnasium's ids are bare; ours carry the `rewardlab/` namespace.
     for spec in specs().iter().filter(|s| !s.id.contains('/')) {
-        let mut env = match make(spec.id, &[]) {
-            Ok(env) => env,
-            Err(e) => panic!("{} does not make: {e}", spec.id),
+        let cfg = BenchConfig {
+            erased,
+            ..BenchConfig::new(spec.id)
         };
-        let mut actions = SpaceSampler::new(env.action_space(), 0);
-        env.reset(Some(0));
-        group.bench_function(spec.id, |b| {
-            b.iter(|| {
-                for _ in 0..STEPS {
-                    match env.step(&actions.sample()) {
-                        Ok(step) if step.terminated || step.truncated => {
-                            black_box(env.reset(None));
-                        }
-                        Ok(step) => {
-                            black_box(step);
-                        }
-                        Err(e) => panic!("{} refused a sampled action: {e}", spec.id),
-                    }
-                }
-            })
-        });
+        group.bench_function(spec.id, |b| b.iter_custom(|iters| timed(&cfg, iters)));
     }
     group.finish();
 }
 
-fn cartpole_typed(c: &mut Criterion) {
-    let mut group = c.benchmark_group("cartpole_typed");
-    group.throughput(Throughput::Elements(STEPS));
-    let mut env = TimeLimit::new(CartPole::default(), 500);
-    let mut rng = rng_from_seed(0);
-    env.reset(Some(0));
-    group.bench_function("CartPole-v1", |b| {
-        b.iter(|| {
-            for _ in 0..STEPS {
-                match env.step(&rng.random_range(0..2usize)) {
-                    Ok(step) if step.terminated || step.truncated => {
-                        black_box(env.reset(None));
-                    }
-                    Ok(step) => {
-                        black_box(step);
-                    }
-                    Err(e) => panic!("CartPole refused a valid action: {e}"),
-                }
-            }
-        })
-    });
-    group.finish();
+fn typed_env(c: &mut Criterion) {
+    single_env(c, "typed_env", false);
+}
+
+fn erased_env(c: &mut Criterion) {
+    single_env(c, "erased_env", true);
 }
 
 fn cartpole_batch(c: &mut Criterion) {
@@ -112,5 +93,5 @@ fn cartpole_batch(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, single_env, cartpole_typed, cartpole_batch);
+criterion_group!(benches, typed_env, erased_env, cartpole_batch);
 criterion_main!(benches);

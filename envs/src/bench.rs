@@ -4,14 +4,22 @@
 //! [`BenchReport`]. It measures the way a user runs the env, and the way
 //! `bench/peers/gymnasium_throughput.py` measures Gymnasium, so the two figures compare:
 //!
-//! - **One copy**: the env from [`make`] (type-erased, with its registered time limit), seeded
-//!   with `reset(Some(seed))` before the clock starts; each iteration samples the action space
-//!   (a [`SpaceSampler`] seeded with `seed`) and steps, and an episode that ends
-//!   (terminated or truncated) is reset inside the timed loop, as `gym.make` users do.
-//!   **Exception, CartPole-v1**: it runs typed, `TimeLimit<CartPole>` with the same kwargs,
-//!   time limit and action stream but no `Value` boxing (backend `"typed-env"`), because the
-//!   erasure costs as much as its physics and kept the erased figure below its goal; the
-//!   criterion bench `single_env/CartPole-v1` still measures the erased path.
+//! - **One copy, typed** (backend `"typed-env"`, the default): the env [`make`] builds (same
+//!   kwargs, same registered time limit), stepped through its typed interface: the typed env
+//!   inside the erased one ([`Env::erased_inner_mut`], downcast to this crate's env types).
+//!   Actions are typed too (`usize`, or a `Vec<f32>` redrawn in place), drawn from a PCG64
+//!   seeded with `seed` on the very stream the action space's [`SpaceSampler`] would use, so
+//!   the trajectory is the one the erased env would step. It is seeded with
+//!   `reset(Some(seed))` before the clock starts, and an episode that ends (terminated or
+//!   truncated) is reset inside the timed loop, as `gym.make` users do. This is the honest
+//!   counterpart of Gymnasium's `env.step`: a Rust program steps `TimeLimit<CartPole>` with a
+//!   `usize`, as a Python program steps `gym.make("CartPole-v1")` with an `int`. The
+//!   `Value` boxing of a made env is an adapter for code that must handle any env (the CLI,
+//!   `check_env`), and costs about as much as a classic-control step's physics.
+//! - **One copy, erased** (backend `"env"`): the made env itself, actions from a
+//!   [`SpaceSampler`] and observations as [`Value`]s. Chosen with [`BenchConfig::erased`], and
+//!   used for envs whose type the benchmark does not know. The criterion benches
+//!   `typed_env/<id>` and `erased_env/<id>` run both through [`run`].
 //! - **`num_envs` copies**: the vector env from [`make_vec`] (next-step autoreset, inside the
 //!   timed loop as in Gymnasium's vector envs). `steps` counts transitions over all copies, so
 //!   the loop makes `ceil(steps / num_envs)` vector steps and reports that many times
@@ -21,20 +29,33 @@
 //! - **`resets`**: `reset(None)` is timed instead of `step` (each vector reset counts
 //!   `num_envs`).
 //!
+//! Drawing the actions is on the clock (Gymnasium's peer draws them off it, since its
+//! `Box.sample()` costs microseconds; ours cost nanoseconds, so timing them only makes our
+//! figure more conservative). Each step's result is inspected and dropped in place, as a
+//! caller's loop that reads its fields would: passing a returned `Step` to `black_box` by value
+//! forces a copy through memory that such a loop does not make, and that copy stalls on the
+//! narrow stores that wrote it (store-to-load forwarding fails), which cost more than a
+//! MountainCarContinuous step.
+//!
 //! The clock is [`Instant`]; nothing is printed here.
 
+use std::any::Any;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use rand::{Rng, RngCore};
-use rewardlab_core::rng::rng_from_seed;
+use rewardlab_core::rng::{EnvRng, rng_from_seed};
 use rewardlab_core::vector::{AutoresetMode, VectorEnv, VectorError};
 use rewardlab_core::wrappers::TimeLimit;
-use rewardlab_core::{Env, EnvError, SpaceSampler, Value};
+use rewardlab_core::{BoxedEnv, DType, Env, EnvError, Space, SpaceSampler, Step, Value};
 
-use crate::classic_control::{BatchError, CartPole, CartPoleBatch};
+use crate::classic_control::{
+    Acrobot, BatchError, CartPole, CartPoleBatch, ContinuousMountainCar, MountainCar, Pendulum,
+};
+use crate::gridworld::GridWorld;
 use crate::registry::{MakeError, make};
-use crate::vector::{MakeVecError, VecEnv, VecOptions, cartpole_config, make_vec};
+use crate::toy_text::{CliffWalking, FrozenLake, Taxi};
+use crate::vector::{MakeVecError, VecEnv, VecOptions, make_vec};
 
 /// What to measure.
 #[derive(Debug, Clone, PartialEq)]
@@ -53,6 +74,9 @@ pub struct BenchConfig {
     pub resets: bool,
     /// Seed of the env(s) and of the action stream.
     pub seed: u64,
+    /// Time one copy through the made env's type-erased [`Value`] interface instead of the
+    /// typed env inside it (see the module docs); ignored for more than one copy.
+    pub erased: bool,
 }
 
 impl BenchConfig {
@@ -66,6 +90,7 @@ impl BenchConfig {
             steps: 1_000_000,
             resets: false,
             seed: 0,
+            erased: false,
         }
     }
 }
@@ -121,8 +146,8 @@ pub struct BenchReport {
     pub seconds: f64,
     /// `steps / seconds`.
     pub steps_per_sec: f64,
-    /// What ran: `"env"` (one made env), `"typed-env"` (one CartPole without erasure), or a
-    /// [`VecEnv`] backend.
+    /// What ran: `"typed-env"` (the typed env inside one made env), `"env"` (one made env,
+    /// type-erased), or a [`VecEnv`] backend.
     #[serde(skip)]
     pub backend: &'static str,
     /// Resets were timed instead of steps.
@@ -170,65 +195,180 @@ pub fn run(cfg: &BenchConfig) -> Result<BenchReport, BenchError> {
     })
 }
 
-/// One env, stepped (or reset) `cfg.steps` times: CartPole typed, any other made env erased.
+/// One env, stepped (or reset) `cfg.steps` times: the typed env inside the made one where its
+/// type is known (and `cfg.erased` is off), else the made env itself.
 fn time_single(cfg: &BenchConfig) -> Result<(&'static str, Duration), BenchError> {
     if cfg.threads == 0 {
         return Err(MakeVecError::Batch(BatchError::NoThreads).into());
     }
-    if let Some((params, limit)) = cartpole_config(&cfg.env, &cfg.kwargs)? {
-        let env = TimeLimit::new(CartPole::new(params), limit);
-        return Ok(("typed-env", time_typed_cartpole(env, cfg)?));
+    let mut env = make(&cfg.env, &cfg.kwargs)?;
+    if !cfg.erased
+        && let Some(inner) = env.erased_inner_mut()
+        && let Some(elapsed) = time_known_type(inner, cfg)?
+    {
+        return Ok(("typed-env", elapsed));
     }
-    Ok(("env", time_erased(cfg)?))
+    Ok(("env", time_erased(env, cfg)?))
+}
+
+/// Times the typed env behind a made one, if it is one of this crate's envs (with or without
+/// its time limit) and its action space is one [`RandomAction`] draws from; `None` otherwise.
+fn time_known_type(inner: &mut dyn Any, cfg: &BenchConfig) -> Result<Option<Duration>, BenchError> {
+    macro_rules! try_types {
+        ($($ty:ty),* $(,)?) => {$(
+            if let Some(env) = inner.downcast_mut::<TimeLimit<$ty>>() {
+                return time_typed(env, cfg);
+            }
+            if let Some(env) = inner.downcast_mut::<$ty>() {
+                return time_typed(env, cfg);
+            }
+        )*};
+    }
+    try_types!(
+        CartPole,
+        MountainCar,
+        ContinuousMountainCar,
+        Acrobot,
+        Pendulum,
+        FrozenLake,
+        CliffWalking,
+        Taxi,
+        GridWorld,
+    );
+    Ok(None)
 }
 
 /// The made (type-erased) env: observations and actions as [`Value`]s.
-fn time_erased(cfg: &BenchConfig) -> Result<Duration, BenchError> {
-    let mut env = make(&cfg.env, &cfg.kwargs)?;
+fn time_erased(mut env: BoxedEnv, cfg: &BenchConfig) -> Result<Duration, BenchError> {
     let mut actions = SpaceSampler::new(env.action_space(), cfg.seed);
+    timed(&mut env, cfg, |env| env.step(&actions.sample()))
+}
+
+/// A typed env, as a Rust user steps one: typed actions in, typed observations out, no
+/// [`Value`] on either side. The actions are those the action-space sampler would draw from
+/// the same seed ([`RandomAction`]), redrawn into one reused action. `None` when the action
+/// space is not one [`RandomAction`] handles.
+fn time_typed<E>(env: &mut E, cfg: &BenchConfig) -> Result<Option<Duration>, BenchError>
+where
+    E: Env,
+    E::Act: RandomAction,
+{
+    let Some((mut action, draw)) = E::Act::sampler(&env.action_space()) else {
+        return Ok(None);
+    };
+    let mut rng = rng_from_seed(cfg.seed);
+    let elapsed = timed(env, cfg, |env| {
+        action.redraw(&draw, &mut rng);
+        env.step(&action)
+    })?;
+    Ok(Some(elapsed))
+}
+
+/// The timed loop of one env, seeded with `reset(Some(seed))` first: `cfg.steps` resets, or
+/// `cfg.steps` calls of `step` (which draws an action and steps), with a reset whenever an
+/// episode ends.
+///
+/// Each result is hidden from the optimiser by reference where it lies and dropped there, as
+/// a caller that reads and discards it would: `black_box(value)` by value, or a move into a
+/// helper, would copy a returned `Step` through memory with wide loads that stall on the narrow
+/// stores that wrote it.
+#[inline(always)]
+fn timed<E: Env>(
+    env: &mut E,
+    cfg: &BenchConfig,
+    mut step: impl FnMut(&mut E) -> Result<Step<E::Obs>, EnvError>,
+) -> Result<Duration, BenchError> {
     env.reset(Some(cfg.seed));
     let start = Instant::now();
     if cfg.resets {
         for _ in 0..cfg.steps {
-            black_box(env.reset(None));
+            let reset = env.reset(None);
+            black_box(&reset);
         }
     } else {
         for _ in 0..cfg.steps {
-            let step = env.step(&actions.sample())?;
-            if step.terminated || step.truncated {
-                env.reset(None);
+            let result = step(env);
+            black_box(&result);
+            match &result {
+                Ok(s) if s.terminated || s.truncated => {
+                    let reset = env.reset(None);
+                    black_box(&reset);
+                }
+                Ok(_) => {}
+                Err(e) => return Err(e.clone().into()),
             }
-            black_box(step);
         }
     }
     Ok(start.elapsed())
 }
 
-/// CartPole without erasure: the `Value` boxing of observations and actions costs about as
-/// much as CartPole's physics, which kept the erased figure under its goal. The actions are
-/// the ones the action-space sampler would draw (`random_range(0..2)` on the same stream).
-fn time_typed_cartpole(
-    mut env: TimeLimit<CartPole>,
-    cfg: &BenchConfig,
-) -> Result<Duration, BenchError> {
-    let mut rng = rng_from_seed(cfg.seed);
-    env.reset(Some(cfg.seed));
-    let start = Instant::now();
-    if cfg.resets {
-        for _ in 0..cfg.steps {
-            black_box(env.reset(None));
-        }
-    } else {
-        for _ in 0..cfg.steps {
-            let action = rng.random_range(0..2u64) as usize;
-            let step = env.step(&action)?;
-            if step.terminated || step.truncated {
-                env.reset(None);
-            }
-            black_box(step);
+/// A typed action drawn uniformly from its action space, on the stream [`SpaceSampler`] would
+/// use with the same seed (so the typed and the erased benchmark step the same trajectory),
+/// but redrawn in place: a box action reuses its buffer.
+trait RandomAction: Sized {
+    /// What a draw needs from the space (its size, its bounds).
+    type Draw;
+    /// A first action and the draw, or `None` for a space this type is not drawn from here.
+    fn sampler(space: &Space) -> Option<(Self, Self::Draw)>;
+    /// Overwrites `self` with the next action.
+    fn redraw(&mut self, draw: &Self::Draw, rng: &mut EnvRng);
+}
+
+/// `Discrete { n, start }` with `start ≥ 0`: `start + random_range(0..n)`, as
+/// [`Space::sample`] draws it.
+impl RandomAction for usize {
+    type Draw = (u64, usize);
+    fn sampler(space: &Space) -> Option<(usize, (u64, usize))> {
+        match *space {
+            Space::Discrete { n, start } if n > 0 => Some((0, (n, usize::try_from(start).ok()?))),
+            _ => None,
         }
     }
-    Ok(start.elapsed())
+    #[inline]
+    fn redraw(&mut self, &(n, start): &(u64, usize), rng: &mut EnvRng) {
+        *self = start + rng.random_range(0..n) as usize;
+    }
+}
+
+/// A bounded `float32` box: per element `lo + (hi − lo)·u` with `u` uniform in `[0, 1)`,
+/// rounded to `f32` and clamped to the `f32` bounds, as [`Space::sample`] draws it.
+impl RandomAction for Vec<f32> {
+    type Draw = Vec<BoxBounds>;
+    fn sampler(space: &Space) -> Option<(Vec<f32>, Vec<BoxBounds>)> {
+        let Space::Box(b) = space else { return None };
+        let bounded = b.low.iter().chain(&b.high).all(|v| v.is_finite());
+        if b.dtype != DType::F32 || !bounded {
+            return None;
+        }
+        let bounds: Vec<BoxBounds> = b
+            .low
+            .iter()
+            .zip(&b.high)
+            .map(|(&lo, &hi)| BoxBounds {
+                lo,
+                width: hi - lo,
+                lo32: lo as f32,
+                hi32: hi as f32,
+            })
+            .collect();
+        Some((vec![0.0; bounds.len()], bounds))
+    }
+    #[inline]
+    fn redraw(&mut self, bounds: &Vec<BoxBounds>, rng: &mut EnvRng) {
+        for (a, b) in self.iter_mut().zip(bounds) {
+            let x = b.lo + b.width * rng.random::<f64>();
+            *a = (x as f32).clamp(b.lo32, b.hi32);
+        }
+    }
+}
+
+/// One element's bounds, precomputed for [`RandomAction::redraw`].
+#[derive(Debug, Clone, Copy)]
+struct BoxBounds {
+    lo: f64,
+    width: f64,
+    lo32: f32,
+    hi32: f32,
 }
 
 /// The native CartPole batch through its raw interface: `calls` batched steps (or resets).
@@ -270,14 +410,136 @@ fn time_vector(venv: &mut VecEnv, calls: u64, cfg: &BenchConfig) -> Result<Durat
     let start = Instant::now();
     if cfg.resets {
         for _ in 0..calls {
-            black_box(venv.reset(None));
+            let reset = venv.reset(None);
+            black_box(&reset);
         }
     } else {
         for _ in 0..calls {
             actions.clear();
             actions.extend((0..venv.num_envs()).map(|_| sampler.sample()));
-            black_box(venv.step(&actions)?);
+            let step = venv.step(&actions)?;
+            black_box(&step);
         }
     }
     Ok(start.elapsed())
+}
+
+#[cfg(test)]
+mod tests {
+    use rewardlab_core::SpaceElem;
+
+    use super::*;
+    use crate::specs;
+
+    fn cfg(env: &str, steps: u64) -> BenchConfig {
+        BenchConfig {
+            steps,
+            ..BenchConfig::new(env)
+        }
+    }
+
+    #[test]
+    fn every_gymnasium_id_runs_typed_by_default_and_erased_on_request() -> Result<(), BenchError> {
+        for spec in specs().iter().filter(|s| !s.id.contains('/')) {
+            let typed = run(&cfg(spec.id, 300))?;
+            assert_eq!(typed.backend, "typed-env", "{}", spec.id);
+            assert_eq!((typed.steps, typed.num_envs, typed.threads), (300, 1, 1));
+            let erased = run(&BenchConfig {
+                erased: true,
+                ..cfg(spec.id, 300)
+            })?;
+            assert_eq!(erased.backend, "env", "{}", spec.id);
+            let resets = run(&BenchConfig {
+                resets: true,
+                ..cfg(spec.id, 10)
+            })?;
+            assert!(resets.resets && resets.backend == "typed-env");
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn kwargs_and_time_limits_reach_the_typed_env() -> Result<(), BenchError> {
+        let kwargs = [
+            ("map_name".to_string(), "8x8".to_string()),
+            ("max_episode_steps".to_string(), "3".to_string()),
+        ];
+        let report = run(&BenchConfig {
+            kwargs: kwargs.to_vec(),
+            ..cfg("FrozenLake-v1", 50)
+        })?;
+        assert_eq!(report.backend, "typed-env");
+        // A bad kwarg is make's error, whichever path would have run.
+        let bad = [("map_name".to_string(), "9x9".to_string())];
+        let err = run(&BenchConfig {
+            kwargs: bad.to_vec(),
+            ..cfg("FrozenLake-v1", 50)
+        });
+        assert!(matches!(err, Err(BenchError::Make(_))));
+        assert!(err.is_err_and(|e| e.is_usage()));
+        Ok(())
+    }
+
+    #[test]
+    fn no_steps_and_no_threads_are_usage_errors() {
+        assert!(matches!(
+            run(&cfg("CartPole-v1", 0)),
+            Err(BenchError::NoSteps)
+        ));
+        let no_threads = BenchConfig {
+            threads: 0,
+            ..cfg("CartPole-v1", 10)
+        };
+        assert!(run(&no_threads).is_err_and(|e| e.is_usage()));
+    }
+
+    /// The typed benchmark steps the trajectory the erased one steps: its actions are the
+    /// space sampler's, drawn from the same stream.
+    #[test]
+    fn typed_actions_are_the_samplers_actions() -> Result<(), MakeError> {
+        fn same_stream<A: RandomAction + SpaceElem + PartialEq>(id: &str) -> Result<(), MakeError> {
+            let space = make(id, &[])?.action_space();
+            let mut sampler = SpaceSampler::new(space.clone(), 7);
+            let Some((mut action, draw)) = A::sampler(&space) else {
+                panic!("{id}: no typed sampler for {space}");
+            };
+            let mut rng = rng_from_seed(7);
+            for _ in 0..1000 {
+                action.redraw(&draw, &mut rng);
+                assert_eq!(
+                    Ok(&action),
+                    A::from_value(sampler.sample()).as_ref(),
+                    "{id}"
+                );
+            }
+            Ok(())
+        }
+        same_stream::<usize>("CartPole-v1")?;
+        same_stream::<usize>("Taxi-v4")?;
+        same_stream::<usize>("Acrobot-v1")?;
+        same_stream::<Vec<f32>>("MountainCarContinuous-v0")?;
+        same_stream::<Vec<f32>>("Pendulum-v1")?;
+        Ok(())
+    }
+
+    #[test]
+    fn spaces_without_a_typed_draw_are_refused() {
+        let unbounded = Space::Box(rewardlab_core::BoxSpace::uniform(
+            &[2],
+            f64::NEG_INFINITY,
+            f64::INFINITY,
+            DType::F32,
+        ));
+        let f64_box = Space::Box(rewardlab_core::BoxSpace::uniform(
+            &[2],
+            0.0,
+            1.0,
+            DType::F64,
+        ));
+        assert!(<Vec<f32>>::sampler(&unbounded).is_none());
+        assert!(<Vec<f32>>::sampler(&f64_box).is_none());
+        assert!(usize::sampler(&Space::Discrete { n: 3, start: -1 }).is_none());
+        assert!(usize::sampler(&Space::Discrete { n: 0, start: 0 }).is_none());
+        assert!(usize::sampler(&unbounded).is_none());
+    }
 }

@@ -12,6 +12,18 @@
 //! and names env, episode and step: in a chaotic system (Acrobot) an ulp off at one step is
 //! visibly off a few dozen steps later, so only exact arithmetic passes.
 //!
+//! The start state's observation is checked the way Gymnasium produced it. Gymnasium holds a
+//! start state in one of two dtypes, recorded as `start_dtype`: `float64` for every start
+//! assigned with `env.unwrapped.state = np.array(...)` and every seeded reset except
+//! Acrobot's, and `float32` after Acrobot's seeded reset, whose first observation then goes
+//! through NumPy's `float32` `sin`/`cos`. `set_state` always means the former (it is what
+//! `rollout --state` does, and a user's numbers are `float64` in Gymnasium too), so a
+//! `float64` start is set and observed through `set_state`. A `float32` start is observed
+//! through the typed [`Acrobot::set_reset_state`], made for exactly this replay; the episode
+//! is then stepped through `make` and `set_state` with the same values, which is exact
+//! because the dynamics read the values, not the dtype (the first step's state is `float64`
+//! in Gymnasium too). So both start paths are compared bit for bit and none is skipped.
+//!
 //! Fixture floats are written in shortest round-trip form; serde_json's `float_roundtrip`
 //! feature parses them exactly, and `f32` values come back exactly by rounding the parsed `f64`
 //! (the generator checks that this reproduces every value).
@@ -19,7 +31,8 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use rewardlab_core::{Space, Value};
+use rewardlab_core::{Env, Space, Value};
+use rewardlab_envs::classic_control::Acrobot;
 use rewardlab_envs::make;
 use serde::Deserialize;
 
@@ -35,6 +48,9 @@ struct Episode {
     name: String,
     kwargs: BTreeMap<String, String>,
     start: Vec<f64>,
+    /// The NumPy dtype of Gymnasium's start state: `float64`, or `float32` after Acrobot's
+    /// seeded reset (see the module docs).
+    start_dtype: String,
     reset_obs: Vec<f64>,
     actions: Vec<f64>,
     obs: Vec<Vec<f64>>,
@@ -88,6 +104,35 @@ fn action_value(space: &Space, a: f64, context: &str) -> Value {
     }
 }
 
+/// The observation of a `float32` start state, as after Gymnasium's seeded reset: only
+/// Acrobot has one, and only with its default config.
+fn float32_reset_obs(
+    id: &str,
+    ep: &Episode,
+    context: &str,
+) -> Result<Vec<f32>, Box<dyn std::error::Error>> {
+    assert_eq!(
+        id, "Acrobot-v1",
+        "{context}: only Acrobot resets to float32"
+    );
+    assert!(ep.kwargs.is_empty(), "{context}: kwargs {:?}", ep.kwargs);
+    let start: [f32; 4] = ep
+        .start
+        .iter()
+        .map(|&x| {
+            let f = x as f32;
+            assert_eq!(f64::from(f), x, "{context}: {x} is not a float32");
+            f
+        })
+        .collect::<Vec<f32>>()
+        .try_into()
+        .map_err(|v| format!("{context}: start {v:?} is not four numbers"))?;
+    let mut acrobot = Acrobot::default();
+    Ok(acrobot
+        .set_reset_state(start)
+        .map_err(|err| format!("{context}: {err}"))?)
+}
+
 /// Replays every episode of `id`'s fixture, failing at the first mismatch.
 fn replay(id: &str) -> TestResult {
     let fixture = load(id)?;
@@ -119,10 +164,16 @@ fn replay(id: &str) -> TestResult {
         let obs = env
             .set_state(&ep.start)
             .map_err(|err| format!("{context}: {err}"))?;
+        let start_obs = match ep.start_dtype.as_str() {
+            "float64" => obs,
+            "float32" => Value::F32(float32_reset_obs(id, ep, &context)?),
+            other => panic!("{context}: unknown start dtype {other:?}"),
+        };
         assert_eq!(
-            obs_bits(&obs, &context),
+            obs_bits(&start_obs, &context),
             recorded_bits(&ep.reset_obs),
-            "{context}: observation of the start state {:?}: got {obs}, want {:?}",
+            "{context}: observation of the {} start state {:?}: got {start_obs}, want {:?}",
+            ep.start_dtype,
             ep.start,
             ep.reset_obs
         );
@@ -216,6 +267,18 @@ fn fixtures_cover_both_episode_ends_and_wide_actions() -> TestResult {
         if id != "Pendulum-v1" {
             assert!(terminated >= 2, "{id}: {terminated} terminated episodes");
         }
+        // Both start paths are exercised where Gymnasium has both (see the module docs).
+        let dtypes: std::collections::BTreeSet<&str> = fixture
+            .episodes
+            .iter()
+            .map(|e| e.start_dtype.as_str())
+            .collect();
+        let want: &[&str] = if id == "Acrobot-v1" {
+            &["float32", "float64"]
+        } else {
+            &["float64"]
+        };
+        assert_eq!(dtypes.into_iter().collect::<Vec<_>>(), want, "{id}");
         let longest = fixture.episodes.iter().map(|e| e.actions.len()).max();
         assert!(longest >= Some(200), "{id}: longest episode {longest:?}");
         let bound = match id {

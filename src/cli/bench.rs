@@ -49,6 +49,7 @@ pub fn config(
         steps,
         resets,
         seed,
+        erased: false,
     }
 }
 

@@ -7,6 +7,8 @@
 //! Invariant: every env owns its RNG. `reset(Some(seed))` restarts the stream, `reset(None)`
 //! continues it, so one seed and one config give one trajectory.
 
+use std::any::Any;
+
 use crate::frame::Frame;
 use crate::space::Space;
 use crate::value::{Info, SpaceElem, Value};
@@ -153,6 +155,15 @@ pub trait Env {
     fn render_ansi(&self) -> Result<String, EnvError> {
         Err(EnvError::RenderNotSupported { mode: "ansi" })
     }
+
+    /// For a type-erased env ([`Erased`], what the registry's `make` returns), the typed env
+    /// inside it, as [`Any`]: a caller that knows the concrete type can downcast it and step
+    /// it without converting actions and observations to and from [`Value`] (the throughput
+    /// benchmark does, to time exactly the env `make` built). `Box` forwards; every other env
+    /// returns `None`, the default.
+    fn erased_inner_mut(&mut self) -> Option<&mut dyn Any> {
+        None
+    }
 }
 
 impl<E: Env + ?Sized> Env for Box<E> {
@@ -185,6 +196,9 @@ impl<E: Env + ?Sized> Env for Box<E> {
     fn render_ansi(&self) -> Result<String, EnvError> {
         (**self).render_ansi()
     }
+    fn erased_inner_mut(&mut self) -> Option<&mut dyn Any> {
+        (**self).erased_inner_mut()
+    }
 }
 
 /// An environment with observations and actions erased to [`Value`]: what the registry's
@@ -202,7 +216,7 @@ impl<E: Env + Send + 'static> Erased<E> {
     }
 
     fn typed_action(&self, action: &Value) -> Result<E::Act, EnvError> {
-        E::Act::from_value(action.clone()).map_err(|_| EnvError::InvalidAction {
+        E::Act::from_value_ref(action).map_err(|_| EnvError::InvalidAction {
             action: action.to_string(),
             space: self.0.action_space().to_string(),
         })
@@ -222,12 +236,21 @@ impl<E: Env + Send + 'static> Env for Erased<E> {
         let (obs, info) = self.0.reset(seed);
         (obs.into_value(), info)
     }
+    /// Steps with the action borrowed from inside the `Value` where the typed action is stored
+    /// there as is (box actions), converted otherwise (scalars): no action is copied, so a step
+    /// allocates only what the inner env does and the observation's `Value`.
     fn step(&mut self, action: &Value) -> Result<Step<Value>, EnvError> {
-        let action = self.typed_action(action)?;
-        Ok(self.0.step(&action)?.map_obs(|o| o.into_value()))
+        let step = match E::Act::borrow_from_value(action) {
+            Some(typed) => self.0.step(typed)?,
+            None => self.0.step(&self.typed_action(action)?)?,
+        };
+        Ok(step.map_obs(|o| o.into_value()))
     }
     fn validate_action(&self, action: &Value) -> Result<(), EnvError> {
-        self.0.validate_action(&self.typed_action(action)?)
+        match E::Act::borrow_from_value(action) {
+            Some(typed) => self.0.validate_action(typed),
+            None => self.0.validate_action(&self.typed_action(action)?),
+        }
     }
     fn state(&self) -> Option<Value> {
         self.0.state()
@@ -240,5 +263,59 @@ impl<E: Env + Send + 'static> Env for Erased<E> {
     }
     fn render_ansi(&self) -> Result<String, EnvError> {
         self.0.render_ansi()
+    }
+    fn erased_inner_mut(&mut self) -> Option<&mut dyn Any> {
+        Some(&mut self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::wrappers::TimeLimit;
+    use crate::wrappers::test_env::Counter;
+
+    #[test]
+    fn the_typed_env_inside_an_erased_one_is_reachable_and_is_the_same_env() -> Result<(), EnvError>
+    {
+        let mut boxed = Erased::boxed(TimeLimit::new(Counter::new(10), 3));
+        boxed.reset(Some(0));
+        boxed.step(&Value::F32(vec![0.5]))?;
+        let inner = boxed
+            .erased_inner_mut()
+            .and_then(|any| any.downcast_mut::<TimeLimit<Counter>>())
+            .expect("make-style envs are Erased<TimeLimit<_>>");
+        assert_eq!(inner.elapsed_steps(), 1);
+        // A typed step moves the erased env too: one env, two views.
+        let step = inner.step(&vec![0.5])?;
+        assert_eq!(step.reward, 2.0);
+        assert!(boxed.step(&Value::F32(vec![0.5]))?.truncated);
+        // The wrong type does not downcast; a typed env has no erased inner env.
+        assert!(
+            boxed
+                .erased_inner_mut()
+                .and_then(|any| any.downcast_mut::<Counter>())
+                .is_none()
+        );
+        assert!(Counter::new(1).erased_inner_mut().is_none());
+        Ok(())
+    }
+
+    #[test]
+    fn erased_actions_convert_by_reference_and_refuse_other_kinds() -> Result<(), EnvError> {
+        let mut boxed = Erased::boxed(Counter::new(10));
+        boxed.reset(Some(0));
+        let action = Value::F32(vec![0.25]);
+        let step = boxed.step(&action)?;
+        assert_eq!(step.info.get("action"), Some(&action));
+        assert!(matches!(
+            boxed.step(&Value::Int(1)),
+            Err(EnvError::InvalidAction { .. })
+        ));
+        assert!(matches!(
+            boxed.validate_action(&Value::F64(vec![0.0])),
+            Err(EnvError::InvalidAction { .. })
+        ));
+        Ok(())
     }
 }

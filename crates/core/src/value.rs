@@ -118,6 +118,20 @@ pub trait SpaceElem: Clone + fmt::Debug + Send + 'static {
     }
     /// The typed form; fails when the value has another kind.
     fn from_value(value: Value) -> Result<Self, ValueTypeError>;
+    /// The typed form of a borrowed value: what [`crate::Erased`] converts each action with.
+    /// The default clones the value and calls [`SpaceElem::from_value`]; scalars override it
+    /// to read the number, vectors to copy only their elements.
+    fn from_value_ref(value: &Value) -> Result<Self, ValueTypeError> {
+        Self::from_value(value.clone())
+    }
+    /// The typed form borrowed from inside `value`, where it is stored there as is (a vector in
+    /// its [`Value`] variant, or a `Value` itself), so that [`crate::Erased`] can step with a
+    /// box action without copying it. `None`, the default, where a conversion is needed (then
+    /// [`SpaceElem::from_value_ref`] makes one).
+    fn borrow_from_value(value: &Value) -> Option<&Self> {
+        let _ = value;
+        None
+    }
 }
 
 fn type_error<T>(expected: &'static str, got: &Value) -> Result<T, ValueTypeError> {
@@ -137,6 +151,12 @@ impl SpaceElem for Value {
     fn from_value(value: Value) -> Result<Self, ValueTypeError> {
         Ok(value)
     }
+    fn from_value_ref(value: &Value) -> Result<Self, ValueTypeError> {
+        Ok(value.clone())
+    }
+    fn borrow_from_value(value: &Value) -> Option<&Self> {
+        Some(value)
+    }
 }
 
 impl SpaceElem for usize {
@@ -144,9 +164,12 @@ impl SpaceElem for usize {
         Value::Int(*self as i64)
     }
     fn from_value(value: Value) -> Result<Self, ValueTypeError> {
+        Self::from_value_ref(&value)
+    }
+    fn from_value_ref(value: &Value) -> Result<Self, ValueTypeError> {
         match value {
-            Value::Int(i) if i >= 0 => Ok(i as usize),
-            other => type_error("a non-negative int", &other),
+            Value::Int(i) if *i >= 0 => Ok(*i as usize),
+            other => type_error("a non-negative int", other),
         }
     }
 }
@@ -156,9 +179,12 @@ impl SpaceElem for i64 {
         Value::Int(*self)
     }
     fn from_value(value: Value) -> Result<Self, ValueTypeError> {
+        Self::from_value_ref(&value)
+    }
+    fn from_value_ref(value: &Value) -> Result<Self, ValueTypeError> {
         match value {
-            Value::Int(i) => Ok(i),
-            other => type_error("an int", &other),
+            Value::Int(i) => Ok(*i),
+            other => type_error("an int", other),
         }
     }
 }
@@ -176,6 +202,18 @@ impl SpaceElem for Vec<f32> {
             other => type_error("a float32 array", &other),
         }
     }
+    fn from_value_ref(value: &Value) -> Result<Self, ValueTypeError> {
+        match value {
+            Value::F32(v) => Ok(v.clone()),
+            other => type_error("a float32 array", other),
+        }
+    }
+    fn borrow_from_value(value: &Value) -> Option<&Self> {
+        match value {
+            Value::F32(v) => Some(v),
+            _ => None,
+        }
+    }
 }
 
 impl SpaceElem for Vec<f64> {
@@ -191,6 +229,18 @@ impl SpaceElem for Vec<f64> {
             other => type_error("a float64 array", &other),
         }
     }
+    fn from_value_ref(value: &Value) -> Result<Self, ValueTypeError> {
+        match value {
+            Value::F64(v) => Ok(v.clone()),
+            other => type_error("a float64 array", other),
+        }
+    }
+    fn borrow_from_value(value: &Value) -> Option<&Self> {
+        match value {
+            Value::F64(v) => Some(v),
+            _ => None,
+        }
+    }
 }
 
 impl SpaceElem for Vec<i64> {
@@ -204,6 +254,18 @@ impl SpaceElem for Vec<i64> {
         match value {
             Value::Ints(v) => Ok(v),
             other => type_error("an int array", &other),
+        }
+    }
+    fn from_value_ref(value: &Value) -> Result<Self, ValueTypeError> {
+        match value {
+            Value::Ints(v) => Ok(v.clone()),
+            other => type_error("an int array", other),
+        }
+    }
+    fn borrow_from_value(value: &Value) -> Option<&Self> {
+        match value {
+            Value::Ints(v) => Some(v),
+            _ => None,
         }
     }
 }
@@ -231,6 +293,69 @@ mod tests {
         assert_eq!(
             err.map(|e| e.to_string()).as_deref(),
             Some("expected a float32 array, got 3")
+        );
+    }
+
+    #[test]
+    fn borrowed_conversions_agree_with_from_value() {
+        let values = [
+            Value::Int(7),
+            Value::Int(-1),
+            Value::F32(vec![0.5, -1.0]),
+            Value::F64(vec![0.25]),
+            Value::Ints(vec![3, 4]),
+            Value::Text("go".into()),
+        ];
+        for v in &values {
+            assert_eq!(
+                usize::from_value_ref(v),
+                usize::from_value(v.clone()),
+                "{v}"
+            );
+            assert_eq!(i64::from_value_ref(v), i64::from_value(v.clone()), "{v}");
+            assert_eq!(
+                Vec::<f32>::from_value_ref(v),
+                Vec::<f32>::from_value(v.clone()),
+                "{v}"
+            );
+            assert_eq!(
+                Vec::<f64>::from_value_ref(v),
+                Vec::<f64>::from_value(v.clone()),
+                "{v}"
+            );
+            assert_eq!(
+                Vec::<i64>::from_value_ref(v),
+                Vec::<i64>::from_value(v.clone()),
+                "{v}"
+            );
+            assert_eq!(Value::from_value_ref(v).as_ref(), Ok(v));
+        }
+        for v in &values {
+            // A borrow exists exactly where the value holds the type as is, and agrees.
+            for (borrowed, owned) in [
+                (
+                    Vec::<f32>::borrow_from_value(v).cloned().map(Value::F32),
+                    Vec::<f32>::from_value_ref(v).ok().map(Value::F32),
+                ),
+                (
+                    Vec::<f64>::borrow_from_value(v).cloned().map(Value::F64),
+                    Vec::<f64>::from_value_ref(v).ok().map(Value::F64),
+                ),
+                (
+                    Vec::<i64>::borrow_from_value(v).cloned().map(Value::Ints),
+                    Vec::<i64>::from_value_ref(v).ok().map(Value::Ints),
+                ),
+            ] {
+                assert_eq!(borrowed, owned, "{v}");
+            }
+            assert_eq!(Value::borrow_from_value(v), Some(v));
+            assert_eq!(usize::borrow_from_value(v), None, "scalars convert");
+        }
+        assert_eq!(usize::from_value_ref(&Value::Int(7)), Ok(7));
+        assert!(usize::from_value_ref(&Value::Int(-1)).is_err());
+        assert_eq!(
+            Vec::<f32>::from_value_ref(&Value::F32(vec![0.5])),
+            Ok(vec![0.5])
         );
     }
 

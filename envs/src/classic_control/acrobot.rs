@@ -29,7 +29,10 @@
 //! # Arguments
 //! Gymnasium's `make` takes none; its docs have users set attributes of the unwrapped env
 //! instead, which here are the kwargs (and [`AcrobotConfig`] fields) `book_or_nips` (`book`),
-//! `torque_noise_max` (`0`) and `dt` (`0.2`).
+//! `torque_noise_max` (`0`, in `[0, 1000]`) and `dt` (`0.2`, in `(0, 10]`). The ranges are
+//! ours ([`ACROBOT_DT_RANGE`], [`ACROBOT_TORQUE_NOISE_RANGE`]): Gymnasium takes any float, and
+//! `dt = 1e308` gives NaN states; within them, steps from states inside the velocity bounds
+//! stay finite (a property test runs the edges).
 //!
 //! Exactness: one step is Gymnasium's Runge–Kutta step (`acrobot_dynamics.rs`), then both
 //! angles wrapped into `[-π, π]` by repeated whole turns and both velocities clipped.
@@ -37,9 +40,10 @@
 //! are its own kernel rather than libm's, so the observation of a start state goes through a
 //! reimplementation of that kernel (`pymath.rs`); after the first step the state is `float64`
 //! and the observation is libm's `float64` `sin`/`cos` rounded to `float32`.
-//! [`Env::set_state`] treats a state whose entries are all exact `float32` values as such a
-//! start state, which is what replaying a recorded reset needs (a `float64` state is almost
-//! never all `float32`-exact).
+//! [`Env::set_state`] always sets a `float64` state, as `env.unwrapped.state =
+//! np.array(state)` does in Gymnasium, whatever the values (`-2.984375` is a `float64` there
+//! too). Replaying a recorded Gymnasium reset, whose state was `float32`, is
+//! [`Acrobot::set_reset_state`], which takes `f32`s so that the type says which one it is.
 
 use std::f64::consts::PI;
 
@@ -50,7 +54,7 @@ use serde::{Deserialize, Serialize};
 
 pub use super::acrobot_dynamics::AcrobotDynamics;
 use super::acrobot_dynamics::{bound, rk4, wrap};
-use super::common::{Phase, finite_state};
+use super::common::{ConfigRangeError, Phase, finite_state};
 use super::pymath::{np_cos_f32, np_sin_f32};
 use crate::registry::{EnvSpec, KwargSpec, Kwargs, MAX_EPISODE_STEPS, MakeError};
 
@@ -63,16 +67,36 @@ const AVAIL_TORQUE: [f64; 3] = [-1.0, 0.0, 1.0];
 /// Half-width of the start distribution of every state variable.
 const START_HIGH: f64 = 0.1;
 
+/// The allowed `dt`, in interval notation: positive, at most 10 s (50 times Gymnasium's 0.2).
+pub const ACROBOT_DT_RANGE: &str = "(0, 10]";
+/// The allowed `torque_noise_max`, in interval notation: up to 1000 times the largest torque.
+pub const ACROBOT_TORQUE_NOISE_RANGE: &str = "[0, 1000]";
+
 /// Acrobot's settings; the defaults are Gymnasium's.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct AcrobotConfig {
     /// Equations of motion: Sutton & Barto's book (default) or the NeurIPS paper.
     pub book_or_nips: AcrobotDynamics,
-    /// Half-width of uniform noise added to every torque (0: deterministic, the default).
+    /// Half-width of uniform noise added to every torque, in `[0, 1000]` (0: deterministic,
+    /// the default).
     pub torque_noise_max: f64,
-    /// Integration time step in seconds (one Runge–Kutta step per env step).
+    /// Integration time step in seconds (one Runge–Kutta step per env step), in `(0, 10]`
+    /// (default 0.2).
     pub dt: f64,
+}
+
+impl AcrobotConfig {
+    /// Checks the documented ranges ([`ACROBOT_DT_RANGE`], [`ACROBOT_TORQUE_NOISE_RANGE`]).
+    pub fn validate(&self) -> Result<(), ConfigRangeError> {
+        ConfigRangeError::check("dt", self.dt, ACROBOT_DT_RANGE, |dt| dt > 0.0 && dt <= 10.0)?;
+        ConfigRangeError::check(
+            "torque_noise_max",
+            self.torque_noise_max,
+            ACROBOT_TORQUE_NOISE_RANGE,
+            |n| (0.0..=1000.0).contains(&n),
+        )
+    }
 }
 
 impl Default for AcrobotConfig {
@@ -99,13 +123,19 @@ pub struct Acrobot {
 
 impl Default for Acrobot {
     fn default() -> Self {
-        Acrobot::new(AcrobotConfig::default())
+        Acrobot::with_checked_config(AcrobotConfig::default())
     }
 }
 
 impl Acrobot {
-    /// An Acrobot with `config`, seeded from the OS until the first `reset(Some(seed))`.
-    pub fn new(config: AcrobotConfig) -> Self {
+    /// An Acrobot with `config`, seeded from the OS until the first `reset(Some(seed))`; a
+    /// setting outside its range (see [`AcrobotConfig::validate`]) is an error.
+    pub fn new(config: AcrobotConfig) -> Result<Self, ConfigRangeError> {
+        config.validate()?;
+        Ok(Acrobot::with_checked_config(config))
+    }
+
+    fn with_checked_config(config: AcrobotConfig) -> Self {
         Acrobot {
             config,
             rng: rng_from_entropy(),
@@ -113,6 +143,18 @@ impl Acrobot {
             float32_state: false,
             phase: Phase::Fresh,
         }
+    }
+
+    /// Starts an episode from a `float32` state `[θ1, θ2, θ̇1, θ̇2]`, as Gymnasium's reset
+    /// leaves it: the observation goes through NumPy's `float32` `sin`/`cos` (see the module
+    /// docs), so this replays a recorded Gymnasium reset bit for bit. The dynamics are the
+    /// same as from [`Env::set_state`] with the same values; only this first observation
+    /// differs. Non-finite entries are [`EnvError::InvalidState`] and change nothing.
+    pub fn set_reset_state(&mut self, state: [f32; 4]) -> Result<Vec<f32>, EnvError> {
+        self.state = finite_state::<4>(&state.map(f64::from))?;
+        self.float32_state = true;
+        self.phase = Phase::Running;
+        Ok(self.observe())
     }
 
     /// The settings.
@@ -228,13 +270,13 @@ impl Env for Acrobot {
         self.phase.state_value(&self.state)
     }
 
-    /// Sets `[θ1, θ2, θ̇1, θ̇2]`: any finite values, as assigning `env.unwrapped.state` in
-    /// Gymnasium (angles outside `[-π, π]` and velocities beyond the bounds are kept until
-    /// the next step wraps and clips them). All-`float32` values are taken as a reset state
-    /// (see the module docs).
+    /// Sets `[θ1, θ2, θ̇1, θ̇2]`: any finite values, as assigning
+    /// `env.unwrapped.state = np.array(state)` (a `float64` array) in Gymnasium: angles outside
+    /// `[-π, π]` and velocities beyond the bounds are kept until the next step wraps and
+    /// clips them. For Gymnasium's `float32` reset state use [`Acrobot::set_reset_state`].
     fn set_state(&mut self, state: &[f64]) -> Result<Vec<f32>, EnvError> {
         self.state = finite_state::<4>(state)?;
-        self.float32_state = self.state.iter().all(|&x| f64::from(x as f32) == x);
+        self.float32_state = false;
         self.phase = Phase::Running;
         Ok(self.observe())
     }
@@ -256,13 +298,13 @@ const BOOK_OR_NIPS: KwargSpec = KwargSpec {
 const TORQUE_NOISE_MAX: KwargSpec = KwargSpec {
     name: "torque_noise_max",
     default: "0.0",
-    help: "half-width of uniform noise added to each torque (non-negative)",
+    help: "half-width of uniform noise added to each torque, in [0, 1000]",
 };
 
 const DT: KwargSpec = KwargSpec {
     name: "dt",
     default: "0.2",
-    help: "integration time step in seconds (positive)",
+    help: "integration time step in seconds, in (0, 10]",
 };
 
 /// Acrobot's registry row.
@@ -277,26 +319,17 @@ pub(crate) const SPEC: EnvSpec = EnvSpec {
 
 fn build(kw: &Kwargs<'_>) -> Result<BoxedEnv, MakeError> {
     let mut config = AcrobotConfig::default();
-    let invalid = |reason: &str| MakeError::InvalidConfig {
-        id: SPEC.id,
-        reason: reason.to_string(),
-    };
     if let Some(d) = kw.parse::<AcrobotDynamics>(BOOK_OR_NIPS.name, "book or nips")? {
         config.book_or_nips = d;
     }
     if let Some(n) = kw.parse::<f64>(TORQUE_NOISE_MAX.name, "a number")? {
-        if !(n.is_finite() && n >= 0.0) {
-            return Err(invalid("torque_noise_max must be finite and non-negative"));
-        }
         config.torque_noise_max = n;
     }
     if let Some(dt) = kw.parse::<f64>(DT.name, "a number")? {
-        if !(dt.is_finite() && dt > 0.0) {
-            return Err(invalid("dt must be finite and positive"));
-        }
         config.dt = dt;
     }
-    kw.finish(Acrobot::new(config))
+    let env = Acrobot::new(config).map_err(|e| e.into_make_error(SPEC.id))?;
+    kw.finish(env)
 }
 
 #[cfg(test)]

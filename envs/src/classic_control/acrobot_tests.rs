@@ -150,23 +150,60 @@ fn set_state_checks_its_input_and_refusals_change_nothing() -> Result<(), EnvErr
 }
 
 #[test]
-fn float32_start_states_observe_through_numpys_float32_kernel() -> Result<(), EnvError> {
+fn set_state_is_float64_even_for_float32_exact_values() -> Result<(), EnvError> {
+    // Gymnasium 1.4 / NumPy 2.4 (x86-64, glibc): after `env.unwrapped.state =
+    // np.array([-2.984375, 0, 0, 0])` (float64), `_get_ob()` has these float32 bits; with a
+    // float32 array of the same values sin θ1 is 0xbe205417 instead (NumPy's float32 kernel).
+    // -2.984375 is exactly a float32, which must not make set_state guess a float32 state.
+    let mut env = Acrobot::default();
+    let obs = env.set_state(&[-2.984375, 0.0, 0.0, 0.0])?;
+    assert_eq!(
+        bits(&obs),
+        [0xbf7c_d7ba, 0xbe20_5418, 0x3f80_0000, 0, 0, 0],
+        "{obs:?}"
+    );
+    let reset = env.set_reset_state([-2.984375, 0.0, 0.0, 0.0])?;
+    assert_eq!(
+        bits(&reset),
+        [0xbf7c_d7ba, 0xbe20_5417, 0x3f80_0000, 0, 0, 0],
+        "{reset:?}"
+    );
+    Ok(())
+}
+
+#[test]
+fn reset_states_observe_through_numpys_float32_kernel() -> Result<(), EnvError> {
     // NumPy 2.4 on x86-64: np.cos(np.float32(bits 0x3c3f3531)) has bits 0x3f7ffb89, while
     // float64 cos rounded to float32 gives 0x3f7ffb8a. A reset state is float32 in Gymnasium,
-    // so replaying one must observe the former.
-    let theta = f64::from(f32::from_bits(0x3c3f_3531));
+    // so replaying one (set_reset_state) must observe the former; the same value set as a
+    // float64 state (set_state) observes the latter, as Gymnasium does.
+    let theta = f32::from_bits(0x3c3f_3531);
     let mut env = Acrobot::default();
-    let obs = env.set_state(&[theta, 0.0, 0.0, 0.0])?;
+    let obs = env.set_reset_state([theta, 0.0, 0.0, 0.0])?;
     assert_eq!(obs[0].to_bits(), 0x3f7f_fb89);
-    // After a step the state is float64 again, observed through libm.
-    env.step(&1)?;
-    let s = state_of(&env);
-    assert_eq!(env.set_state(&s)?.len(), 6);
-    let f64_obs = env.set_state(&[theta + 1e-12, 0.0, 0.0, 0.0])?;
-    assert_eq!(
-        f64_obs[0].to_bits(),
-        ((theta + 1e-12).cos() as f32).to_bits()
-    );
+    assert_eq!(state_of(&env), [f64::from(theta), 0.0, 0.0, 0.0]);
+    let f64_obs = env.set_state(&[f64::from(theta), 0.0, 0.0, 0.0])?;
+    assert_eq!(f64_obs[0].to_bits(), 0x3f7f_fb8a);
+    // The dynamics do not care which way the state was set: only the first observation does.
+    let a = env.step(&2)?;
+    env.set_reset_state([theta, 0.0, 0.0, 0.0])?;
+    let b = env.step(&2)?;
+    assert_eq!(a.obs, b.obs);
+    // A reset state stays float32 only until the first step; a reset draws one.
+    env.reset(Some(4));
+    let s = state_of(&env).map(|x| x as f32);
+    assert_eq!(env.set_reset_state(s)?, env.reset(Some(4)).0);
+    // Non-finite entries are refused and change nothing.
+    let before = env.state();
+    assert!(matches!(
+        env.set_reset_state([0.0, f32::NAN, 0.0, 0.0]),
+        Err(EnvError::InvalidState { .. })
+    ));
+    assert!(matches!(
+        env.set_reset_state([f32::INFINITY, 0.0, 0.0, 0.0]),
+        Err(EnvError::InvalidState { .. })
+    ));
+    assert_eq!(env.state(), before);
     Ok(())
 }
 
@@ -241,15 +278,41 @@ fn make_parses_and_checks_the_kwargs() -> Result<(), Box<dyn std::error::Error>>
         make("Acrobot-v1", &kw(&[("book_or_nips", "paper")])),
         Err(MakeError::BadKwarg { .. })
     ));
-    for (key, value) in [("dt", "-0.1"), ("dt", "inf"), ("torque_noise_max", "-1")] {
-        assert!(
-            matches!(
-                make("Acrobot-v1", &kw(&[(key, value)])),
-                Err(MakeError::InvalidConfig { .. })
-            ),
-            "{key}={value}"
-        );
+    for (key, value, range) in [
+        ("dt", "-0.1", "(0, 10]"),
+        ("dt", "0", "(0, 10]"),
+        ("dt", "inf", "(0, 10]"),
+        ("dt", "NaN", "(0, 10]"),
+        ("dt", "10.001", "(0, 10]"),
+        ("dt", "1e308", "(0, 10]"),
+        ("torque_noise_max", "-1", "[0, 1000]"),
+        ("torque_noise_max", "1000.5", "[0, 1000]"),
+        ("torque_noise_max", "1e308", "[0, 1000]"),
+    ] {
+        match make("Acrobot-v1", &kw(&[(key, value)])) {
+            Err(MakeError::InvalidConfig { id, reason }) => {
+                assert_eq!(id, "Acrobot-v1");
+                assert!(
+                    reason.contains(key) && reason.contains(range),
+                    "{key}={value}: {reason}"
+                );
+            }
+            other => panic!("{key}={value}: {:?}", other.map(|_| "an env")),
+        }
     }
+    // The typed constructor refuses the same configs.
+    let huge_dt = AcrobotConfig {
+        dt: 1e308,
+        ..AcrobotConfig::default()
+    };
+    assert_eq!(
+        Acrobot::new(huge_dt).map(|_| ()),
+        Err(ConfigRangeError {
+            name: "dt",
+            value: 1e308,
+            range: ACROBOT_DT_RANGE
+        })
+    );
     Ok(())
 }
 
@@ -259,8 +322,8 @@ fn torque_noise_is_seeded() -> Result<(), EnvError> {
         torque_noise_max: 0.5,
         ..AcrobotConfig::default()
     };
-    let mut a = Acrobot::new(config);
-    let mut b = Acrobot::new(config);
+    let mut a = Acrobot::new(config).expect("noise 0.5 is in range");
+    let mut b = Acrobot::new(config).expect("noise 0.5 is in range");
     let mut quiet = Acrobot::default();
     a.reset(Some(1));
     b.reset(Some(1));
@@ -288,4 +351,33 @@ fn render_draws_the_current_arm() -> Result<(), EnvError> {
     env.set_state(&[PI, 0.0, 0.0, 0.0])?;
     assert_eq!(env.render()?.pixel(probe.0, probe.1), Some([255, 255, 255]));
     Ok(())
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    /// At the edges of the allowed ranges (10 s steps, noise 1000) and from any start within
+    /// the velocity bounds, every state and observation stays finite: the ranges are what
+    /// keeps Gymnasium's `dt = 1e308` NaN out.
+    #[test]
+    fn states_stay_finite_within_the_config_ranges(
+        dt in proptest::prop_oneof![0.001f64..=10.0, proptest::strategy::Just(10.0)],
+        noise in proptest::prop_oneof![0.0f64..=1000.0, proptest::strategy::Just(1000.0)],
+        start in proptest::array::uniform4(-1.0f64..=1.0),
+        seed: u64,
+    ) {
+        let config = AcrobotConfig { dt, torque_noise_max: noise, ..AcrobotConfig::default() };
+        let mut env = Acrobot::new(config).expect("in range");
+        env.reset(Some(seed));
+        let [a, b, c, d] = start;
+        env.set_state(&[a * PI, b * PI, c * MAX_VEL_1, d * MAX_VEL_2]).expect("finite");
+        for t in 0..100usize {
+            let step = env.step(&(t % 3)).expect("running");
+            proptest::prop_assert!(step.obs.iter().all(|x| x.is_finite()), "{:?}", step.obs);
+            proptest::prop_assert!(state_of(&env).iter().all(|x| x.is_finite()));
+            if step.terminated {
+                break;
+            }
+        }
+    }
 }

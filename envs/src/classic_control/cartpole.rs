@@ -265,6 +265,10 @@ impl Env for CartPole {
         (observe(&self.state), Info::new())
     }
 
+    // Inlined into its caller (the time limit, a benchmark loop) so that the returned `Step`
+    // is built where it is used: returned through memory, its copy stalls on the narrow
+    // stores that wrote it.
+    #[inline(always)]
     fn step(&mut self, action: &usize) -> Result<Step<Vec<f32>>, EnvError> {
         self.phase.ensure_running()?;
         if *action >= 2 {

@@ -1,11 +1,14 @@
 //! What the classic-control envs share: the episode cycle ([`Phase`]), the checks of
-//! `set_state` and of a one-number continuous action, and a test helper.
+//! `set_state`, of a one-number continuous action and of a setting's range
+//! ([`ConfigRangeError`]), and a test helper.
 //!
 //! The physics of each env stays in its own file; only the bookkeeping that is the same
 //! everywhere (refusing a step before a reset or after termination, reading the state back,
 //! validating user input) lives here, so that the envs cannot drift apart on it.
 
 use rewardlab_core::{EnvError, Space, Value};
+
+use crate::registry::MakeError;
 
 /// Where an env is in its episode cycle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,6 +84,55 @@ pub(crate) fn validate_scalar_action(
     }
 }
 
+/// A setting outside its documented range. The ranges keep every step finite: Gymnasium
+/// takes any float, and a huge one (`g = -1e308`, `dt = 1e308`) overflows to NaN states.
+#[derive(Debug, Clone, Copy, PartialEq, thiserror::Error)]
+#[error("{name} = {} is outside its allowed range {range}", short(*.value))]
+pub struct ConfigRangeError {
+    /// The setting, by its kwarg name.
+    pub name: &'static str,
+    /// The value refused.
+    pub value: f64,
+    /// The allowed range in interval notation, e.g. `(0, 10]`.
+    pub range: &'static str,
+}
+
+/// `value` as `{}` prints it, but in exponent form where that would be long (`1e308`, not
+/// 309 digits).
+fn short(value: f64) -> String {
+    let magnitude = value.abs();
+    if magnitude != 0.0 && !(1e-4..1e6).contains(&magnitude) && value.is_finite() {
+        format!("{value:e}")
+    } else {
+        format!("{value}")
+    }
+}
+
+impl ConfigRangeError {
+    /// `Ok` when `ok(value)` holds (a NaN `value` must fail `ok`), else the error naming
+    /// `range`.
+    pub(crate) fn check(
+        name: &'static str,
+        value: f64,
+        range: &'static str,
+        ok: impl FnOnce(f64) -> bool,
+    ) -> Result<(), ConfigRangeError> {
+        if ok(value) {
+            Ok(())
+        } else {
+            Err(ConfigRangeError { name, value, range })
+        }
+    }
+
+    /// The registry's error for this setting of env `id`.
+    pub(crate) fn into_make_error(self, id: &'static str) -> MakeError {
+        MakeError::InvalidConfig {
+            id,
+            reason: self.to_string(),
+        }
+    }
+}
+
 /// String kwargs for `make` from literal pairs.
 #[cfg(test)]
 pub(crate) fn kw(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
@@ -109,6 +161,33 @@ mod tests {
         );
         assert_eq!(Phase::after_step(true), Phase::Ended);
         assert_eq!(Phase::after_step(false), Phase::Running);
+    }
+
+    #[test]
+    fn range_errors_name_the_setting_and_the_range_in_short_form() {
+        let ok = ConfigRangeError::check("dt", 0.2, "(0, 10]", |v| v > 0.0 && v <= 10.0);
+        assert_eq!(ok, Ok(()));
+        let nan = ConfigRangeError::check("dt", f64::NAN, "(0, 10]", |v| v > 0.0 && v <= 10.0);
+        assert!(nan.is_err());
+        let err = ConfigRangeError::check("g", -1e308, "[-1e6, 1e6]", |v| v.abs() <= 1e6)
+            .expect_err("out of range");
+        assert_eq!(
+            err.to_string(),
+            "g = -1e308 is outside its allowed range [-1e6, 1e6]"
+        );
+        let small = ConfigRangeError {
+            name: "dt",
+            value: -0.5,
+            range: "(0, 10]",
+        };
+        assert_eq!(
+            small.to_string(),
+            "dt = -0.5 is outside its allowed range (0, 10]"
+        );
+        assert!(
+            matches!(err.into_make_error("Pendulum-v1"), MakeError::InvalidConfig { id, reason }
+                if id == "Pendulum-v1" && reason.contains("[-1e6, 1e6]"))
+        );
     }
 
     #[test]

@@ -36,12 +36,25 @@
 //! Python floats (the constants, and the clipping results ±1, ±`max_speed`, bounds), and under
 //! numpy 2's promotion rules (NEP 50) a Python float is *weak*: against a `float32` it is
 //! rounded to `float32` and the operation, comparisons included, happens in `float32`;
-//! `float32` against `float64` promotes to `float64`. Rather than hand-derive every case, the
-//! step below runs on `Num`, which carries each intermediate's numpy kind and applies those
-//! rules, so the code reads as the dynamics and is exact by construction. One consequence worth
-//! knowing: [`Env::state`] reports the stored `f32` values widened to `f64`, and setting that
-//! state back makes it a `float64` state, whose next step can differ in the last bits from the
-//! step the env would have taken (Gymnasium behaves the same way).
+//! `float32` against `float64` promotes to `float64`. Working those rules through the step
+//! leaves two cases, each written out as straight-line code:
+//!
+//! - **`float64` state** (first step after a reset or `set_state`): everything is `float64`,
+//!   except the push `force·power − slope` of an in-range action, which is `float32` (the
+//!   action with Python floats) and is widened when added to the velocity.
+//! - **`float32` state** (every later step): the slope term is `float64` (`math.cos` returns a
+//!   Python float), the push is `float32` for an in-range action and `float64` for a clipped
+//!   one (then only Python floats meet), and the velocity and position updates are `float32`.
+//!   A value the step clips (velocity to ±`max_speed`, position to a bound, velocity to 0 at
+//!   the wall) becomes a Python float, which later comparisons see in `float64`: the type
+//!   `Py32` keeps that one distinction.
+//!
+//! The tests check both cases against a literal model of numpy's rules (every intermediate
+//! tagged with its kind) on random states, actions and constants, and the fixtures replay
+//! Gymnasium's trajectories. One consequence worth knowing: [`Env::state`] reports the stored
+//! `f32` values widened to `f64`, and setting that state back makes it a `float64` state,
+//! whose next step can differ in the last bits from the step the env would have taken
+//! (Gymnasium behaves the same way).
 
 use rand::Rng;
 use rewardlab_core::rng::{EnvRng, reseed, rng_from_entropy};
@@ -95,102 +108,6 @@ pub const START_LOW: f64 = -0.6;
 /// Upper bound (exclusive) of the start position.
 pub const START_HIGH: f64 = -0.4;
 
-/// A numpy 2 scalar as the step sees it: the value and the kind that decides how it combines.
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Num {
-    /// `np.float32`.
-    F32(f32),
-    /// `np.float64`.
-    F64(f64),
-    /// A Python `float` (or `int`): weak, it takes the dtype of a numpy operand.
-    Py(f64),
-}
-
-/// How a binary operation on two [`Num`]s is evaluated.
-enum Promoted {
-    F32(f32, f32),
-    F64(f64, f64),
-    Py(f64, f64),
-}
-
-impl Num {
-    fn widen(self) -> f64 {
-        match self {
-            Num::F32(v) => f64::from(v),
-            Num::F64(v) | Num::Py(v) => v,
-        }
-    }
-
-    /// NEP 50: any `float64` wins; `float32` with a Python float stays `float32` (the
-    /// Python float rounded to it); two Python floats stay Python floats.
-    fn promote(self, other: Num) -> Promoted {
-        match (self, other) {
-            (Num::F64(_), _) | (_, Num::F64(_)) => Promoted::F64(self.widen(), other.widen()),
-            (Num::F32(a), Num::F32(b)) => Promoted::F32(a, b),
-            (Num::F32(a), Num::Py(b)) => Promoted::F32(a, b as f32),
-            (Num::Py(a), Num::F32(b)) => Promoted::F32(a as f32, b),
-            (Num::Py(a), Num::Py(b)) => Promoted::Py(a, b),
-        }
-    }
-
-    fn apply(self, other: Num, f32_op: fn(f32, f32) -> f32, f64_op: fn(f64, f64) -> f64) -> Num {
-        match self.promote(other) {
-            Promoted::F32(a, b) => Num::F32(f32_op(a, b)),
-            Promoted::F64(a, b) => Num::F64(f64_op(a, b)),
-            Promoted::Py(a, b) => Num::Py(f64_op(a, b)),
-        }
-    }
-
-    fn add(self, other: Num) -> Num {
-        self.apply(other, |a, b| a + b, |a, b| a + b)
-    }
-
-    fn sub(self, other: Num) -> Num {
-        self.apply(other, |a, b| a - b, |a, b| a - b)
-    }
-
-    fn mul(self, other: Num) -> Num {
-        self.apply(other, |a, b| a * b, |a, b| a * b)
-    }
-
-    /// `self < other`, compared in the promoted type.
-    fn lt(self, other: Num) -> bool {
-        match self.promote(other) {
-            Promoted::F32(a, b) => a < b,
-            Promoted::F64(a, b) | Promoted::Py(a, b) => a < b,
-        }
-    }
-
-    /// `self > other`, compared in the promoted type.
-    fn gt(self, other: Num) -> bool {
-        other.lt(self)
-    }
-
-    /// `self >= other`, compared in the promoted type.
-    fn ge(self, other: Num) -> bool {
-        match self.promote(other) {
-            Promoted::F32(a, b) => a >= b,
-            Promoted::F64(a, b) | Promoted::Py(a, b) => a >= b,
-        }
-    }
-
-    /// `self == other`, compared in the promoted type.
-    fn eq(self, other: Num) -> bool {
-        match self.promote(other) {
-            Promoted::F32(a, b) => a == b,
-            Promoted::F64(a, b) | Promoted::Py(a, b) => a == b,
-        }
-    }
-
-    /// The value stored into a `float32` array.
-    fn to_f32(self) -> f32 {
-        match self {
-            Num::F32(v) => v,
-            Num::F64(v) | Num::Py(v) => v as f32,
-        }
-    }
-}
-
 /// The state: `float64` from a reset or `set_state` until the first step, `float32` after.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum State {
@@ -199,54 +116,164 @@ enum State {
 }
 
 impl State {
-    fn nums(self) -> [Num; 2] {
+    fn widened(self) -> [f64; 2] {
         match self {
-            State::F64(s) => s.map(Num::F64),
-            State::F32(s) => s.map(Num::F32),
+            State::F64(s) => s,
+            State::F32(s) => s.map(f64::from),
         }
     }
 
-    fn widened(self) -> [f64; 2] {
-        self.nums().map(Num::widen)
-    }
-
+    #[inline]
     fn observe(self) -> Vec<f32> {
-        self.nums().map(Num::to_f32).to_vec()
+        match self {
+            State::F64([x, v]) => vec![x as f32, v as f32],
+            State::F32([x, v]) => vec![x, v],
+        }
     }
 }
 
-/// One step: the next state, the reward and the terminal flag.
-fn step_physics(p: &ContinuousMountainCarParams, state: State, action: f32) -> (State, f64, bool) {
-    let py = Num::Py;
-    let [mut position, mut velocity] = state.nums();
-    let a = Num::F32(action);
-    // Python's min(max(a, lo), hi): the action itself unless a bound is strictly beyond it.
-    let mut force = a;
-    if a.lt(py(MIN_ACTION)) {
-        force = py(MIN_ACTION);
+/// A value of the `float32` step: a `float32` result, or a Python float that clipping put in
+/// its place. The two compare differently against a Python float (in `f32` after rounding
+/// the Python float, or in `f64`), and both enter `float32` arithmetic rounded to `f32`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Py32 {
+    F32(f32),
+    Py(f64),
+}
+
+impl Py32 {
+    /// `self < bound` for a Python float `bound`, as numpy compares it.
+    #[inline]
+    fn lt(self, bound: f64) -> bool {
+        match self {
+            Py32::F32(v) => v < bound as f32,
+            Py32::Py(v) => v < bound,
+        }
     }
-    if force.gt(py(MAX_ACTION)) {
-        force = py(MAX_ACTION);
+
+    /// `self >= bound` for a Python float `bound`, as numpy compares it.
+    #[inline]
+    fn ge(self, bound: f64) -> bool {
+        match self {
+            Py32::F32(v) => v >= bound as f32,
+            Py32::Py(v) => v >= bound,
+        }
     }
-    let slope = py(p.gravity * py(3.0).mul(position).widen().cos());
-    velocity = velocity.add(force.mul(py(p.power)).sub(slope));
-    if velocity.gt(py(p.max_speed)) {
-        velocity = py(p.max_speed);
+
+    /// `self == bound` for a Python float `bound`, as numpy compares it.
+    #[inline]
+    fn eq(self, bound: f64) -> bool {
+        match self {
+            Py32::F32(v) => v == bound as f32,
+            Py32::Py(v) => v == bound,
+        }
     }
-    if velocity.lt(py(-p.max_speed)) {
-        velocity = py(-p.max_speed);
+
+    /// The value as it enters `float32` arithmetic or the stored `float32` state.
+    #[inline]
+    fn to_f32(self) -> f32 {
+        match self {
+            Py32::F32(v) => v,
+            Py32::Py(v) => v as f32,
+        }
     }
-    position = position.add(velocity);
-    if position.gt(py(p.max_position)) {
-        position = py(p.max_position);
+}
+
+/// `force·power − slope`: in `f32` for an in-range action (`np.float32` with Python floats),
+/// in `f64` for an action clipped to ±1 (Python's `min(max(a, -1), 1)` returns the Python
+/// float bound, and then only Python floats meet). A bound replaces the action only when it
+/// is strictly beyond it, compared in `f32`.
+#[derive(Debug, Clone, Copy)]
+enum Push {
+    F32(f32),
+    F64(f64),
+}
+
+/// The push of `action` on a slope term `slope` (see [`Push`]).
+#[inline]
+fn push(p: &ContinuousMountainCarParams, action: f32, slope: f64) -> Push {
+    if action < MIN_ACTION as f32 {
+        Push::F64(MIN_ACTION * p.power - slope)
+    } else if action > MAX_ACTION as f32 {
+        Push::F64(MAX_ACTION * p.power - slope)
+    } else {
+        Push::F32(action * p.power as f32 - slope as f32)
     }
-    if position.lt(py(p.min_position)) {
-        position = py(p.min_position);
+}
+
+/// One step from a `float64` state: all `f64` but an in-range push (see the module docs).
+#[inline]
+fn step_f64(p: &ContinuousMountainCarParams, [x, v]: [f64; 2], action: f32) -> ([f32; 2], bool) {
+    let slope = p.gravity * (3.0 * x).cos();
+    let dv = match push(p, action, slope) {
+        Push::F32(d) => f64::from(d),
+        Push::F64(d) => d,
+    };
+    let mut velocity = v + dv;
+    if velocity > p.max_speed {
+        velocity = p.max_speed;
     }
-    if position.eq(py(p.min_position)) && velocity.lt(py(0.0)) {
-        velocity = py(0.0);
+    if velocity < -p.max_speed {
+        velocity = -p.max_speed;
     }
-    let terminated = position.ge(py(p.goal_position)) && velocity.ge(py(p.goal_velocity));
+    let mut position = x + velocity;
+    if position > p.max_position {
+        position = p.max_position;
+    }
+    if position < p.min_position {
+        position = p.min_position;
+    }
+    if position == p.min_position && velocity < 0.0 {
+        velocity = 0.0;
+    }
+    let terminated = position >= p.goal_position && velocity >= p.goal_velocity;
+    ([position as f32, velocity as f32], terminated)
+}
+
+/// One step from a `float32` state: `f32` updates, an `f64` slope, and clipped values that
+/// become Python floats (see the module docs).
+#[inline]
+fn step_f32(p: &ContinuousMountainCarParams, [x, v]: [f32; 2], action: f32) -> ([f32; 2], bool) {
+    // `3.0 * x` with `x` a float32 is a float32 product; `math.cos` widens it.
+    let slope = p.gravity * f64::from(3.0f32 * x).cos();
+    let dv = match push(p, action, slope) {
+        Push::F32(d) => d,
+        Push::F64(d) => d as f32,
+    };
+    let v = v + dv;
+    let mut velocity = Py32::F32(v);
+    if v > p.max_speed as f32 {
+        velocity = Py32::Py(p.max_speed);
+    }
+    if velocity.lt(-p.max_speed) {
+        velocity = Py32::Py(-p.max_speed);
+    }
+    let x = x + velocity.to_f32();
+    let mut position = Py32::F32(x);
+    if x > p.max_position as f32 {
+        position = Py32::Py(p.max_position);
+    }
+    if position.lt(p.min_position) {
+        position = Py32::Py(p.min_position);
+    }
+    if position.eq(p.min_position) && velocity.lt(0.0) {
+        velocity = Py32::Py(0.0);
+    }
+    let terminated = position.ge(p.goal_position) && velocity.ge(p.goal_velocity);
+    ([position.to_f32(), velocity.to_f32()], terminated)
+}
+
+/// One step: the next (`float32`) state, the reward and the terminal flag.
+#[inline]
+fn step_physics(
+    p: &ContinuousMountainCarParams,
+    state: State,
+    action: f32,
+) -> ([f32; 2], f64, bool) {
+    let (next, terminated) = match state {
+        State::F64(s) => step_f64(p, s, action),
+        State::F32(s) => step_f32(p, s, action),
+    };
     // Python: `reward = 0` (or 100.0), then `reward -= math.pow(a, 2) * 0.1`: `0.0 - x`, never
     // `-x`, so that a zero action pays +0.0. `math.pow` is libm's `pow`, which differs from
     // `x * x` on some f64 inputs, but never on a widened f32: its square has at most 48
@@ -256,7 +283,6 @@ fn step_physics(p: &ContinuousMountainCarParams, state: State, action: f32) -> (
     let base = if terminated { 100.0 } else { 0.0 };
     let a = f64::from(action);
     let reward = base - a * a * 0.1;
-    let next = State::F32([position.to_f32(), velocity.to_f32()]);
     (next, reward, terminated)
 }
 
@@ -330,14 +356,17 @@ impl Env for ContinuousMountainCar {
         validate_scalar_action(action, || self.action_space())
     }
 
+    #[inline(always)]
     fn step(&mut self, action: &Vec<f32>) -> Result<Step<Vec<f32>>, EnvError> {
         self.phase.ensure_running()?;
         self.validate_action(action)?;
-        let (state, reward, terminated) = step_physics(&self.params, self.state, action[0]);
-        self.state = state;
+        let (next, reward, terminated) = step_physics(&self.params, self.state, action[0]);
+        self.state = State::F32(next);
         self.phase = Phase::after_step(terminated);
         Ok(Step {
-            obs: self.state.observe(),
+            // From the local, not read back from `self.state`: a wide load of the narrow
+            // stores just made stalls (no store-to-load forwarding).
+            obs: next.to_vec(),
             reward,
             terminated,
             truncated: false,
@@ -386,179 +415,5 @@ fn build(kw: &Kwargs<'_>) -> Result<BoxedEnv, MakeError> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::registry::make;
-
-    fn bits(s: [f64; 2]) -> [u64; 2] {
-        s.map(f64::to_bits)
-    }
-
-    /// From `[-0.5, 0.0]` (an f64 state, as after a reset) Gymnasium 1.4 goes through these
-    /// states and rewards for throttles 0.5, 3.0 (clipped to 1, charged 0.9), 0.0 and -1.0.
-    #[test]
-    fn steps_match_gymnasium_across_the_f64_to_f32_switch() -> Result<(), EnvError> {
-        let mut env = ContinuousMountainCar::default();
-        env.set_state(&[-0.5, 0.0])?;
-        assert!(!env.state_is_f32());
-        let cases: [(f32, [f64; 2], f64); 4] = [
-            (0.5, [-0.49942684173583984, 0.0005731569835916162], -0.025),
-            (3.0, [-0.4975348114967346, 0.0018920262809842825], -0.9),
-            (0.0, [-0.49583807587623596, 0.001696745865046978], 0.0),
-            (-1.0, [-0.49584928154945374, -1.1218711733818054e-05], -0.1),
-        ];
-        for (action, state, reward) in cases {
-            let step = env.step(&vec![action])?;
-            assert!(env.state_is_f32());
-            assert_eq!(bits(env.physical_state()), bits(state), "action {action}");
-            assert_eq!(step.reward.to_bits(), reward.to_bits(), "action {action}");
-            assert_eq!(step.obs, vec![state[0] as f32, state[1] as f32]);
-        }
-        Ok(())
-    }
-
-    #[test]
-    fn zero_throttle_pays_positive_zero_and_the_goal_pays_100() -> Result<(), EnvError> {
-        let mut env = ContinuousMountainCar::default();
-        env.set_state(&[-0.5, 0.0])?;
-        assert_eq!(env.step(&vec![0.0])?.reward.to_bits(), 0.0f64.to_bits());
-        env.set_state(&[0.44, 0.02])?;
-        let step = env.step(&vec![1.0])?;
-        assert!(step.terminated);
-        assert_eq!(step.reward, 99.9);
-        assert_eq!(
-            bits(env.physical_state()),
-            bits([0.4608795642852783, 0.020879561081528664])
-        );
-        assert_eq!(env.step(&vec![0.0]), Err(EnvError::ResetNeeded));
-        Ok(())
-    }
-
-    /// The same values step differently as a float32 state (after a step) and as a float64
-    /// state (after `set_state`), exactly as in Gymnasium: `3·x` and the velocity update round
-    /// to f32 in the first case. Values from Gymnasium 1.4.
-    #[test]
-    fn a_float32_state_steps_in_float32() {
-        let p = ContinuousMountainCarParams::default();
-        let s = [0.025547008961439133f64, -0.021959124132990837];
-        let as_f32 = State::F32(s.map(|v| v as f32));
-        let (next32, _, _) = step_physics(&p, as_f32, 0.5);
-        let (next64, _, _) = step_physics(&p, State::F64(s), 0.5);
-        assert_eq!(next32.observe(), vec![0.0018452238f32, -0.023701785]);
-        assert_eq!(next64.observe(), vec![0.0018452235f32, -0.023701785]);
-    }
-
-    /// Python's `math.pow(a, 2)` for an f32 action is libm's `pow` on the widened value; it
-    /// equals `a * a` because that square is exact. An exhaustive run over all finite f32
-    /// found no exception with glibc; this samples every 4099th bit pattern.
-    #[test]
-    fn square_of_a_widened_f32_is_libm_pow() {
-        let mut checked = 0;
-        for bits in (0..=u32::MAX).step_by(4099) {
-            let x = f64::from(f32::from_bits(bits));
-            if x.is_finite() {
-                let libm = x.powf(std::hint::black_box(2.0));
-                assert_eq!(libm.to_bits(), (x * x).to_bits(), "{x:e}");
-                checked += 1;
-            }
-        }
-        assert!(checked > 1_000_000);
-    }
-
-    #[test]
-    fn numpy_promotion_rules() {
-        let x = 0.1f32;
-        // float32 with a Python float: float32 arithmetic, the Python float rounded first.
-        assert_eq!(Num::F32(x).add(Num::Py(0.2)), Num::F32(x + 0.2f32));
-        // float32 with float64: float64.
-        assert_eq!(Num::F32(x).add(Num::F64(0.2)), Num::F64(f64::from(x) + 0.2));
-        assert_eq!(Num::Py(0.1).mul(Num::Py(3.0)), Num::Py(0.1 * 3.0));
-        // Comparisons too: np.float32(0.07) > 0.07 is False, though 0.07f32 > 0.07 in f64.
-        let v = Num::F32(0.07);
-        assert!(f64::from(0.07f32) > 0.07);
-        assert!(!v.gt(Num::Py(0.07)) && v.eq(Num::Py(0.07)) && v.ge(Num::Py(0.07)));
-        assert!(Num::F64(f64::from(0.07f32)).gt(Num::Py(0.07)));
-    }
-
-    #[test]
-    fn actions_out_of_range_are_clipped_but_nan_and_wrong_lengths_are_refused()
-    -> Result<(), EnvError> {
-        let mut a = ContinuousMountainCar::default();
-        let mut b = ContinuousMountainCar::default();
-        a.set_state(&[-0.5, 0.0])?;
-        b.set_state(&[-0.5, 0.0])?;
-        let big = a.step(&vec![7.5])?;
-        let one = b.step(&vec![1.0])?;
-        assert_eq!(big.obs, one.obs, "7.5 pushes like 1");
-        assert_eq!(
-            big.reward,
-            0.0 - 7.5f64 * 7.5 * 0.1,
-            "but is charged unclipped"
-        );
-        assert_eq!(one.reward, -0.1);
-        assert!(a.step(&vec![f32::NEG_INFINITY]).is_ok());
-        for bad in [vec![], vec![0.0, 0.0], vec![f32::NAN]] {
-            assert!(matches!(
-                a.validate_action(&bad),
-                Err(EnvError::InvalidAction { .. })
-            ));
-            assert!(matches!(a.step(&bad), Err(EnvError::InvalidAction { .. })));
-        }
-        assert!(a.action_space().contains(&Value::F32(vec![1.0])));
-        Ok(())
-    }
-
-    #[test]
-    fn make_applies_the_999_step_limit_and_goal_velocity() -> Result<(), Box<dyn std::error::Error>>
-    {
-        let spec = crate::registry::spec("MountainCarContinuous-v0")?;
-        assert_eq!(
-            (spec.max_episode_steps, spec.reward_threshold),
-            (Some(999), Some(90.0))
-        );
-        let mut env = make("MountainCarContinuous-v0", &[])?;
-        env.reset(Some(2));
-        for t in 1..=999 {
-            let step = env.step(&Value::F32(vec![0.0]))?;
-            assert!(!step.terminated);
-            assert_eq!(step.truncated, t == 999);
-        }
-        let kwargs = [("goal_velocity".to_string(), "0.05".to_string())];
-        let mut env = make("MountainCarContinuous-v0", &kwargs)?;
-        env.set_state(&[0.44, 0.02])?;
-        assert!(!env.step(&Value::F32(vec![1.0]))?.terminated);
-        Ok(())
-    }
-
-    #[test]
-    fn seeding_state_and_set_state() -> Result<(), EnvError> {
-        let (mut a, mut b) = (
-            ContinuousMountainCar::default(),
-            ContinuousMountainCar::default(),
-        );
-        assert_eq!(a.state(), None);
-        assert_eq!(a.step(&vec![0.0]), Err(EnvError::ResetNeeded));
-        assert_eq!(a.reset(Some(5)).0, b.reset(Some(5)).0);
-        let [x, v] = a.physical_state();
-        assert!((START_LOW..START_HIGH).contains(&x) && v == 0.0);
-        for t in 0..50 {
-            let action = vec![(t as f32 * 0.37).sin() * 2.0];
-            assert_eq!(a.step(&action), b.step(&action));
-        }
-        // state() reports the f32 state widened; setting it back makes it an f64 state.
-        let Some(Value::F64(state)) = a.state() else {
-            panic!("state() is F64");
-        };
-        assert!(state.iter().all(|s| f64::from(*s as f32) == *s));
-        a.set_state(&state)?;
-        assert!(!a.state_is_f32());
-        for bad in [&[0.0][..], &[f64::INFINITY, 0.0]] {
-            assert!(matches!(
-                a.set_state(bad),
-                Err(EnvError::InvalidState { .. })
-            ));
-        }
-        assert_eq!(a.render()?.width, 600);
-        Ok(())
-    }
-}
+#[path = "continuous_mountain_car_tests.rs"]
+mod tests;

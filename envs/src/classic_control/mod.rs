@@ -15,13 +15,16 @@ pub mod mountain_car;
 pub mod pendulum;
 mod pymath;
 
-pub use acrobot::{Acrobot, AcrobotConfig, AcrobotDynamics};
+pub use acrobot::{
+    ACROBOT_DT_RANGE, ACROBOT_TORQUE_NOISE_RANGE, Acrobot, AcrobotConfig, AcrobotDynamics,
+};
 pub use cartpole::{CartPole, CartPoleParams, Integrator};
 pub use cartpole_batch::{BatchError, BatchStep, CARTPOLE_V1_MAX_EPISODE_STEPS, CartPoleBatch};
 pub(crate) use cartpole_batch::{check_counts, thread_pool};
+pub use common::ConfigRangeError;
 pub use continuous_mountain_car::{ContinuousMountainCar, ContinuousMountainCarParams};
 pub use mountain_car::{MountainCar, MountainCarParams};
-pub use pendulum::{Pendulum, PendulumConfig};
+pub use pendulum::{PENDULUM_G_RANGE, Pendulum, PendulumConfig};
 
 use crate::registry::EnvSpec;
 

@@ -26,7 +26,8 @@
 //!
 //! # Arguments
 //! `g` (default `10.0`): the gravitational acceleration, Gymnasium's only constructor
-//! argument ([`PendulumConfig`]).
+//! argument ([`PendulumConfig`]), in `[-1e6, 1e6]` ([`PENDULUM_G_RANGE`]; ours: Gymnasium
+//! takes any float, and `g = -1e308` overflows to NaN states).
 //!
 //! Exactness: the state is `float64`, but the action is a NumPy `float32` array, and NumPy 2
 //! keeps `float32` when a Python float meets a `float32` scalar. So Gymnasium computes the
@@ -42,7 +43,7 @@ use rewardlab_core::rng::{EnvRng, reseed, rng_from_entropy};
 use rewardlab_core::{BoxSpace, BoxedEnv, DType, Env, EnvError, Frame, Info, Space, Step, Value};
 use serde::{Deserialize, Serialize};
 
-use super::common::{finite_state, validate_scalar_action};
+use super::common::{ConfigRangeError, finite_state, validate_scalar_action};
 use super::pymath::{pow2, pow2_f32, py_mod};
 use crate::registry::{EnvSpec, KwargSpec, Kwargs, MAX_EPISODE_STEPS, MakeError};
 
@@ -59,12 +60,23 @@ const LENGTH: f64 = 1.0;
 /// Half-widths of the start distribution of θ and θ̇.
 const START_HIGH: [f64; 2] = [PI, 1.0];
 
+/// The allowed `g`, in interval notation: any sign (Gymnasium's default is 10), small enough
+/// that `3g/2` and the velocity update stay finite.
+pub const PENDULUM_G_RANGE: &str = "[-1e6, 1e6]";
+
 /// Pendulum's settings; the default is Gymnasium's.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct PendulumConfig {
-    /// Gravitational acceleration (m/s²).
+    /// Gravitational acceleration (m/s²), in `[-1e6, 1e6]` (default 10).
     pub g: f64,
+}
+
+impl PendulumConfig {
+    /// Checks the documented range of `g` ([`PENDULUM_G_RANGE`]).
+    pub fn validate(&self) -> Result<(), ConfigRangeError> {
+        ConfigRangeError::check("g", self.g, PENDULUM_G_RANGE, |g| (-1e6..=1e6).contains(&g))
+    }
 }
 
 impl Default for PendulumConfig {
@@ -86,7 +98,7 @@ pub struct Pendulum {
 
 impl Default for Pendulum {
     fn default() -> Self {
-        Pendulum::new(PendulumConfig::default())
+        Pendulum::with_checked_config(PendulumConfig::default())
     }
 }
 
@@ -97,8 +109,14 @@ pub fn angle_normalize(theta: f64) -> f64 {
 }
 
 impl Pendulum {
-    /// A Pendulum with `config`, seeded from the OS until the first `reset(Some(seed))`.
-    pub fn new(config: PendulumConfig) -> Self {
+    /// A Pendulum with `config`, seeded from the OS until the first `reset(Some(seed))`; a
+    /// `g` outside its range (see [`PendulumConfig::validate`]) is an error.
+    pub fn new(config: PendulumConfig) -> Result<Self, ConfigRangeError> {
+        config.validate()?;
+        Ok(Pendulum::with_checked_config(config))
+    }
+
+    fn with_checked_config(config: PendulumConfig) -> Self {
         Pendulum {
             config,
             rng: rng_from_entropy(),
@@ -214,7 +232,7 @@ impl Env for Pendulum {
 const G: KwargSpec = KwargSpec {
     name: "g",
     default: "10.0",
-    help: "gravitational acceleration in m/s² (finite)",
+    help: "gravitational acceleration in m/s², in [-1e6, 1e6]",
 };
 
 /// Pendulum's registry row.
@@ -230,15 +248,10 @@ pub(crate) const SPEC: EnvSpec = EnvSpec {
 fn build(kw: &Kwargs<'_>) -> Result<BoxedEnv, MakeError> {
     let mut config = PendulumConfig::default();
     if let Some(g) = kw.parse::<f64>(G.name, "a number")? {
-        if !g.is_finite() {
-            return Err(MakeError::InvalidConfig {
-                id: SPEC.id,
-                reason: format!("g must be finite, got {g}"),
-            });
-        }
         config.g = g;
     }
-    kw.finish(Pendulum::new(config))
+    let env = Pendulum::new(config).map_err(|e| e.into_make_error(SPEC.id))?;
+    kw.finish(env)
 }
 
 #[cfg(test)]

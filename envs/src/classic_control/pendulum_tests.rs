@@ -228,14 +228,48 @@ fn make_applies_the_200_step_limit_and_g() -> Result<(), Box<dyn std::error::Err
         make("Pendulum-v1", &kw(&[("g", "heavy")])),
         Err(MakeError::BadKwarg { .. })
     ));
-    assert!(matches!(
-        make("Pendulum-v1", &kw(&[("g", "nan")])),
-        Err(MakeError::InvalidConfig { .. })
-    ));
     assert_eq!(
         crate::registry::spec("Pendulum-v1")?.max_episode_steps,
         Some(200)
     );
+    Ok(())
+}
+
+#[test]
+fn g_outside_its_range_is_refused_naming_the_range() -> Result<(), Box<dyn std::error::Error>> {
+    for value in ["nan", "inf", "-1e308", "1e308", "1000000.5", "-1e7"] {
+        match make("Pendulum-v1", &kw(&[("g", value)])) {
+            Err(MakeError::InvalidConfig { id, reason }) => {
+                assert_eq!(id, "Pendulum-v1");
+                assert!(reason.contains("[-1e6, 1e6]"), "g={value}: {reason}");
+            }
+            other => panic!("g={value}: {:?}", other.map(|_| "an env")),
+        }
+    }
+    assert_eq!(
+        Pendulum::new(PendulumConfig { g: -1e308 }).map(|_| ()),
+        Err(ConfigRangeError {
+            name: "g",
+            value: -1e308,
+            range: PENDULUM_G_RANGE
+        })
+    );
+    // At the edges of the range the fastest swing stays finite (and clipped to ±8 rad/s).
+    for g in ["1e6", "-1e6", "0"] {
+        let mut env = make("Pendulum-v1", &kw(&[("g", g)]))?;
+        env.set_state(&[1.0, 8.0])?;
+        for _ in 0..50 {
+            let step = env.step(&Value::F32(vec![2.0]))?;
+            assert!(step.reward.is_finite(), "g={g}");
+            match &step.obs {
+                Value::F32(obs) => {
+                    assert!(obs.iter().all(|x| x.is_finite()), "g={g}: {obs:?}");
+                    assert!(obs[2].abs() <= 8.0, "g={g}: {obs:?}");
+                }
+                other => panic!("g={g}: {other}"),
+            }
+        }
+    }
     Ok(())
 }
 

@@ -55,7 +55,8 @@ pub mod palette {
         [230, 190, 80],
         [116, 150, 198],
     ];
-    /// Taxi's cab.
+    /// Taxi's empty cab. Close to the Y pad's colour, so Taxi draws the cab inside an
+    /// [`INK`] rim.
     pub const TAXI: Rgb = [245, 190, 0];
 }
 

@@ -1,42 +1,42 @@
 //! CliffWalking-v1, with Gymnasium 1.4's transition table, exported as a tabular [`Mdp`].
 //!
-//! ## Description
+//! # Description
 //!
 //! Sutton & Barto's cliff walk (Example 6.6): a 4x12 grid, start in the bottom-left corner,
 //! goal in the bottom-right one, and a cliff along the bottom row between them. Stepping
 //! onto the cliff sends the agent back to the start. Version 1 added the slippery variant.
 //!
-//! ## Actions
+//! # Actions
 //!
 //! `Discrete(4)`: [`UP`] = 0, [`RIGHT`] = 1, [`DOWN`] = 2, [`LEFT`] = 3. A move into the
 //! border leaves the agent where it is.
 //!
-//! ## Observations
+//! # Observations
 //!
 //! `Discrete(48)`: the agent's cell `row · 12 + col`; the start is 36, the goal 47. The
 //! cliff cells 37–46 exist as states (their rows are computed like any other, as in
 //! Gymnasium) but an episode never stands on one.
 //!
-//! ## Rewards
+//! # Rewards
 //!
 //! −1 per step, the step into the goal included; −100 for a step onto the cliff.
 //!
-//! ## Start
+//! # Start
 //!
 //! State 36, the bottom-left corner.
 //!
-//! ## Episode end
+//! # Episode end
 //!
 //! Terminated on entering the goal (47). The cliff does not end the episode. Gymnasium
 //! registers no time limit for CliffWalking-v1, and neither does this registry.
 //!
-//! ## Arguments
+//! # Arguments
 //!
 //! [`CliffWalkingConfig`], or the `make` kwarg `is_slippery` (default `false`; true for
 //! `CliffWalkingSlippery-v1`): the intended move and each perpendicular one happen with
 //! probability 1/3 each.
 //!
-//! ## Differences from Gymnasium
+//! # Differences from Gymnasium
 //!
 //! - The goal is terminal, hence absorbing with reward 0 in the exported model; Gymnasium
 //!   computes its rows like any cell's, but an episode never steps from it (it terminates on
@@ -53,7 +53,7 @@ use rewardlab_core::tabular::TabularEnv;
 use rewardlab_core::{BoxedEnv, Env, EnvError, Frame, Info, Step};
 use serde::{Deserialize, Serialize};
 
-use super::shared::{current_state, forward_tabular_env, impl_tabular, prob_info};
+use super::shared::{current_state, forward_tabular_env, impl_tabular, prob_info, with_info};
 use crate::registry::{Entry, EnvSpec, KwargSpec, Kwargs, MAX_EPISODE_STEPS, MakeError};
 use crate::render::grid::{self, Marker, Tile, palette};
 
@@ -222,10 +222,10 @@ impl Env for CliffWalking {
     }
 
     /// One sampled move; info is `{"prob": p}` with `p` the probability of the outcome drawn.
+    #[inline(always)]
     fn step(&mut self, action: &usize) -> Result<Step<usize>, EnvError> {
-        let mut step = self.env.step(action)?;
-        step.info = prob_info(self.env.last_prob());
-        Ok(step)
+        let inner = self.env.step(action);
+        with_info(inner, || prob_info(self.env.last_prob()))
     }
 
     /// Places the agent on cell `state[0]`, any of the 48 (as Gymnasium's

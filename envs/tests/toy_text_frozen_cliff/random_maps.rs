@@ -5,9 +5,10 @@ use std::collections::VecDeque;
 
 use proptest::prelude::*;
 use rewardlab_core::{Env, Value};
+use rewardlab_envs::registry::MakeError;
 use rewardlab_envs::registry::make;
 use rewardlab_envs::toy_text::frozen_lake::{
-    LakeMap, LakeMapError, RANDOM_MAP_ATTEMPTS, Tile, generate_random_map,
+    LakeMap, LakeMapError, MAX_LAKE_SIDE, RANDOM_MAP_ATTEMPTS, Tile, generate_random_map,
 };
 
 use crate::common::kw;
@@ -113,6 +114,85 @@ fn impossible_parameters_are_errors() {
             p: 1e-9,
             attempts: RANDOM_MAP_ATTEMPTS
         })
+    );
+}
+
+#[test]
+fn oversized_random_maps_are_refused_without_overflow() {
+    // 2^32 squared wraps to 0 and usize::MAX squared to 1 in unchecked arithmetic: both
+    // must be refused, as must a size that fits in memory but exceeds the bound.
+    for size in [
+        MAX_LAKE_SIDE + 1,
+        3000,
+        1 << 32,
+        usize::MAX,
+        (usize::MAX as f64).sqrt() as usize + 1,
+    ] {
+        assert_eq!(
+            generate_random_map(size, 0.8, 0),
+            Err(LakeMapError::SizeTooLarge(size)),
+            "{size}"
+        );
+    }
+    let largest = generate_random_map(MAX_LAKE_SIDE, 1.0, 0).expect("the bound itself is valid");
+    assert_eq!(largest.n_states(), MAX_LAKE_SIDE * MAX_LAKE_SIDE);
+}
+
+#[test]
+fn make_reports_oversized_lakes_as_invalid_config_naming_the_limit() {
+    let row = |c: char, n: usize| std::iter::repeat_n(c, n).collect::<String>();
+    let wide = format!("S{},{}G", row('F', MAX_LAKE_SIDE), row('F', MAX_LAKE_SIDE));
+    let tall = std::iter::once("S".to_string())
+        .chain(std::iter::repeat_n("F".to_string(), MAX_LAKE_SIDE - 1))
+        .chain(std::iter::once("G".to_string()))
+        .collect::<Vec<_>>()
+        .join(",");
+    assert_eq!(
+        LakeMap::parse_desc(&wide),
+        Err(LakeMapError::TooLarge {
+            nrow: 2,
+            ncol: MAX_LAKE_SIDE + 1
+        })
+    );
+    assert_eq!(
+        LakeMap::parse_desc(&tall),
+        Err(LakeMapError::TooLarge {
+            nrow: MAX_LAKE_SIDE + 1,
+            ncol: 1
+        })
+    );
+    let cases = [
+        ("size", "4294967296".to_string()),
+        ("size", "18446744073709551615".to_string()),
+        ("size", "3000".to_string()),
+        ("size", (MAX_LAKE_SIDE + 1).to_string()),
+        ("desc", wide),
+        ("desc", tall),
+    ];
+    for (key, value) in &cases {
+        match make("FrozenLake-v1", &kw(&[(key, value.as_str())])) {
+            Err(MakeError::InvalidConfig { id, reason }) => {
+                assert_eq!(id, "FrozenLake-v1");
+                assert!(reason.contains("1024"), "{key}: {reason}");
+                assert!(reason.contains("too large"), "{key}: {reason}");
+            }
+            other => panic!("{key}: {:?}", other.map(|_| "an env")),
+        }
+    }
+    // A lake of exactly the bound's width is accepted.
+    let edge = format!(
+        "S{},{}G",
+        row('F', MAX_LAKE_SIDE - 1),
+        row('F', MAX_LAKE_SIDE - 1)
+    );
+    let env = make(
+        "FrozenLake-v1",
+        &kw(&[("desc", edge.as_str()), ("is_slippery", "false")]),
+    )
+    .expect("1024 columns are within the bound");
+    assert_eq!(
+        env.observation_space().discrete_n(),
+        Some(2 * MAX_LAKE_SIDE)
     );
 }
 

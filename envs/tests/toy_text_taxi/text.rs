@@ -154,3 +154,39 @@ fn rgb_picture_shows_pads_walls_taxi_passenger_and_destination() {
     boxed.reset(Some(1));
     assert_eq!(boxed.render().map(|f| (f.width, f.height)), Ok((320, 320)));
 }
+
+/// Sum of the channel differences of two colours.
+fn contrast(a: [u8; 3], b: [u8; 3]) -> u32 {
+    a.iter().zip(b).map(|(x, y)| u32::from(x.abs_diff(y))).sum()
+}
+
+#[test]
+fn the_cab_stands_out_on_every_pad() {
+    use rewardlab_envs::render::grid::palette;
+    use rewardlab_envs::toy_text::taxi::{TAXI_FULL_COLOR, TAXI_RIM_COLOR};
+    // The empty cab's yellow is close to the Y pad's: the rim is what separates them.
+    assert!(contrast(palette::TAXI, palette::TAXI_LOCATIONS[2]) < 100);
+    assert!(contrast(TAXI_RIM_COLOR, palette::TAXI) > 200);
+    for pad in palette::TAXI_LOCATIONS.into_iter().chain([palette::FLOOR]) {
+        assert!(contrast(TAXI_RIM_COLOR, pad) > 200, "{pad:?}");
+    }
+    // Empty on Yellow (passenger on Red, destination Green): from the centre outwards the
+    // cab's yellow, the rim, then the pad.
+    let mut env = taxi(TaxiConfig::default());
+    env.reset(Some(0));
+    env.set_state(&[st(4, 0, 0, 1) as f64]).expect("valid");
+    let f = env.render().expect("a picture");
+    assert_eq!(px(&f, (4, 0), (0, 0)), palette::TAXI);
+    assert_eq!(px(&f, (4, 0), (15, 0)), palette::TAXI);
+    for offset in [(20, 0), (-20, 0), (0, 20), (0, -20)] {
+        assert_eq!(px(&f, (4, 0), offset), TAXI_RIM_COLOR, "{offset:?}");
+    }
+    assert_eq!(px(&f, (4, 0), (26, 0)), palette::TAXI_LOCATIONS[2]);
+    // Full on Green: the rim again.
+    env.set_state(&[st(0, 4, IN_TAXI, 2) as f64])
+        .expect("valid");
+    let f = env.render().expect("a picture");
+    assert_eq!(px(&f, (0, 4), (0, 0)), TAXI_FULL_COLOR);
+    assert_eq!(px(&f, (0, 4), (20, 0)), TAXI_RIM_COLOR);
+    assert_eq!(px(&f, (0, 4), (26, 0)), palette::TAXI_LOCATIONS[1]);
+}

@@ -16,7 +16,9 @@ use super::map::{LakeMap, Tile};
 use super::model::frozen_lake_mdp;
 use super::{FrozenLakeConfig, FrozenLakeError};
 use crate::render::grid::{self, Marker, palette};
-use crate::toy_text::shared::{current_state, forward_tabular_env, impl_tabular, prob_info};
+use crate::toy_text::shared::{
+    current_state, forward_tabular_env, impl_tabular, prob_info, with_info,
+};
 
 /// Names of the actions in the ansi rendering's last-action line, by action index.
 const ACTION_NAMES: [&str; 4] = ["Left", "Down", "Right", "Up"];
@@ -129,11 +131,13 @@ impl Env for FrozenLake {
     }
 
     /// One sampled move; info is `{"prob": p}` with `p` the probability of the outcome drawn.
+    #[inline(always)]
     fn step(&mut self, action: &usize) -> Result<Step<usize>, EnvError> {
-        let mut step = self.env.step(action)?;
-        self.last_action = Some(*action);
-        step.info = prob_info(self.env.last_prob());
-        Ok(step)
+        let inner = self.env.step(action);
+        if inner.is_ok() {
+            self.last_action = Some(*action);
+        }
+        with_info(inner, || prob_info(self.env.last_prob()))
     }
 
     /// Places the agent on tile `state[0]` (any tile, holes and goals included, as

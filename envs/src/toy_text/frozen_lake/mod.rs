@@ -1,54 +1,55 @@
 //! FrozenLake-v1, with Gymnasium 1.4's transition table, exported as a tabular
 //! [`Mdp`](rewardlab_core::mdp::Mdp).
 //!
-//! ## Description
+//! # Description
 //!
 //! Cross a frozen lake from the start tile `S` to a goal `G` without falling into a hole `H`.
 //! On slippery ice (the default) a move may go sideways. The map is one of Gymnasium's two
 //! built-in lakes (`4x4`, `8x8`), a custom one (`desc`), or a seeded random one
 //! ([`generate_random_map`]).
 //!
-//! ## Actions
+//! # Actions
 //!
 //! `Discrete(4)`: [`LEFT`] = 0, [`DOWN`] = 1, [`RIGHT`] = 2, [`UP`] = 3. A move into the
 //! border leaves the agent where it is.
 //!
-//! ## Observations
+//! # Observations
 //!
 //! `Discrete(nrow · ncol)`: the agent's tile `row · ncol + col` (the 4x4 goal is 15).
 //!
-//! ## Rewards
+//! # Rewards
 //!
 //! Entering a tile pays `reward_schedule = (goal, hole, frozen)` for its letter, `(1, 0, 0)`
 //! by default; the start tile counts as frozen.
 //!
-//! ## Start
+//! # Start
 //!
 //! On the start tile (state 0 on the built-in and random maps).
 //!
-//! ## Episode end
+//! # Episode end
 //!
 //! Terminated on entering a hole or a goal. Truncated by the registered time limit: 100
 //! steps for `FrozenLake-v1` (whatever the map, as Gymnasium's `make("FrozenLake-v1",
 //! map_name="8x8")`) and 200 for `FrozenLake8x8-v1`.
 //!
-//! ## Arguments
+//! # Arguments
 //!
 //! [`FrozenLakeConfig`], or these kwargs of `make`:
 //!
 //! - `map_name`: `4x4` or `8x8` (default: the id's map); `None` asks for a random map, as in
 //!   Gymnasium.
 //! - `desc`: a custom map, rows separated by commas (`desc=SFFF,FHFH,FFFH,HFFG`); rectangular,
-//!   exactly one `S`, at least one `G`, letters `SFHG` only.
+//!   exactly one `S`, at least one `G`, letters `SFHG` only, at most [`MAX_LAKE_SIDE`] (1024)
+//!   rows and columns.
 //! - `is_slippery` (default `true`), `success_rate` (default 1/3): on slippery ice the
 //!   intended move happens with probability `success_rate` and each perpendicular one with
 //!   `(1 − success_rate) / 2`.
 //! - `reward_schedule` (default `1,0,0`): goal, hole and frozen rewards.
-//! - `size` (default 8), `p` (default 0.8), `map_seed` (default 0): a random map from
-//!   [`generate_random_map`]; giving any of them asks for one, and they cannot be combined
-//!   with `desc` or a named map.
+//! - `size` (default 8, from 2 to [`MAX_LAKE_SIDE`] = 1024), `p` (default 0.8),
+//!   `map_seed` (default 0): a random map from [`generate_random_map`]; giving any of them
+//!   asks for one, and they cannot be combined with `desc` or a named map.
 //!
-//! ## Differences from Gymnasium
+//! # Differences from Gymnasium
 //!
 //! - Equal outcomes of a row (two slips into the same wall) are merged, so `info["prob"]` is
 //!   the probability of the outcome drawn, `P(s', r | s, a)`, where Gymnasium reports the
@@ -61,6 +62,7 @@
 //!   gives one map; Gymnasium's `map_name=None` draws from OS entropy. Gymnasium clamps
 //!   `p > 1` to 1 and searches forever when `p` is too small; here both are errors (see
 //!   [`generate_random_map`]).
+//! - Lakes are at most 1024x1024 ([`MAX_LAKE_SIDE`]); Gymnasium has no bound.
 
 mod env;
 mod map;
@@ -72,7 +74,7 @@ use rewardlab_core::mdp::MdpError;
 use serde::{Deserialize, Serialize};
 
 pub use env::FrozenLake;
-pub use map::{LakeMap, LakeMapError, MapName, Tile, split_desc};
+pub use map::{LakeMap, LakeMapError, MAX_LAKE_SIDE, MapName, Tile, split_desc};
 pub use model::frozen_lake_mdp;
 pub use random_map::{RANDOM_MAP_ATTEMPTS, RandomMap, generate_random_map};
 pub use registry::{FROZEN_LAKE_8X8_V1, FROZEN_LAKE_V1};

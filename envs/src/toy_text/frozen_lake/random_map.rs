@@ -9,13 +9,14 @@
 //!
 //! Gymnasium loops until it finds a valid board, forever when `p` is too small for `size`;
 //! here the search stops after [`RANDOM_MAP_ATTEMPTS`] boards with an error, and `size` < 2
-//! (where the goal would overwrite the start) and `p` outside (0, 1] are refused up front.
+//! (where the goal would overwrite the start), `size` > [`MAX_LAKE_SIDE`] (a 1024x1024 lake
+//! already has a million states) and `p` outside (0, 1] are refused up front.
 
 use rand::Rng;
 use rewardlab_core::rng::rng_from_seed;
 use serde::{Deserialize, Serialize};
 
-use super::map::{LakeMap, LakeMapError, Tile};
+use super::map::{LakeMap, LakeMapError, MAX_LAKE_SIDE, Tile};
 
 /// Boards [`generate_random_map`] draws before giving up.
 pub const RANDOM_MAP_ATTEMPTS: usize = 10_000;
@@ -24,7 +25,7 @@ pub const RANDOM_MAP_ATTEMPTS: usize = 10_000;
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct RandomMap {
-    /// Side of the square map, at least 2.
+    /// Side of the square map, from 2 to [`MAX_LAKE_SIDE`].
     pub size: usize,
     /// Probability that a tile other than start and goal is frozen, in (0, 1].
     pub p: f64,
@@ -50,17 +51,23 @@ impl RandomMap {
 }
 
 /// A random `size`×`size` map, each tile frozen with probability `p`, start top-left, goal
-/// bottom-right, with a path between them; the same `seed` gives the same map.
+/// bottom-right, with a path between them; the same `seed` gives the same map. `size` must
+/// lie in `2..=`[`MAX_LAKE_SIDE`] and `p` in (0, 1].
 pub fn generate_random_map(size: usize, p: f64, seed: u64) -> Result<LakeMap, LakeMapError> {
     if size < 2 {
         return Err(LakeMapError::SizeTooSmall(size));
     }
+    // The bound keeps the model's size sane; `checked_mul` keeps a raised bound from ever
+    // wrapping `size²` into a small board.
+    let n = match size.checked_mul(size) {
+        Some(n) if size <= MAX_LAKE_SIDE => n,
+        _ => return Err(LakeMapError::SizeTooLarge(size)),
+    };
     // `!(p > 0)` also refuses NaN.
     if !(p > 0.0 && p <= 1.0) {
         return Err(LakeMapError::FrozenProbability(p));
     }
     let mut rng = rng_from_seed(seed);
-    let n = size * size;
     for _ in 0..RANDOM_MAP_ATTEMPTS {
         let mut tiles: Vec<Tile> = (0..n)
             .map(|_| {

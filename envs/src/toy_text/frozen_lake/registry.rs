@@ -10,7 +10,7 @@ const DESC: KwargSpec = KwargSpec {
     name: "desc",
     default: "none (use map_name)",
     help: "a custom map, rows of S/F/H/G separated by commas (SFFF,FHFH,FFFH,HFFG): \
-           rectangular, exactly one S, at least one G",
+           rectangular, exactly one S, at least one G, at most 1024 rows and columns",
 };
 
 const IS_SLIPPERY: KwargSpec = KwargSpec {
@@ -34,7 +34,7 @@ const REWARD_SCHEDULE: KwargSpec = KwargSpec {
 const SIZE: KwargSpec = KwargSpec {
     name: "size",
     default: "8 (random maps only)",
-    help: "side of a random map (at least 2); asks for a random map",
+    help: "side of a random map, from 2 to 1024; asks for a random map",
 };
 
 const P: KwargSpec = KwargSpec {
@@ -134,7 +134,7 @@ fn config_from_kwargs(
     }
 
     let random = RandomMap::default();
-    let size = kw.parse(SIZE.name, "an integer of at least 2")?;
+    let size = kw.parse(SIZE.name, "an integer from 2 to 1024")?;
     let p = kw.parse(P.name, "a number in (0, 1]")?;
     let seed = kw.parse(MAP_SEED.name, "a non-negative integer")?;
     let wants_random = size.is_some() || p.is_some() || seed.is_some();

@@ -4,8 +4,9 @@
 //! we draw the same information as tiles, 64 px each (320×320): the floor, the four pads in
 //! their colours (R, G, Y, B), the inner walls on cell edges, the destination as a magenta
 //! outline, the taxi as a square (yellow when empty, green with the passenger aboard, as the
-//! ansi text highlights it) and a waiting passenger as a dark disc, drawn over the taxi when
-//! both share a square.
+//! ansi text highlights it) inside a dark rim, so that it stands out on every pad (the empty
+//! cab's yellow is close to the Y pad's), and a waiting passenger as a dark disc, drawn over
+//! the taxi when both share a square.
 
 use rewardlab_core::Frame;
 
@@ -19,6 +20,12 @@ pub const DESTINATION_COLOR: Rgb = [190, 0, 190];
 pub const TAXI_FULL_COLOR: Rgb = [40, 170, 60];
 /// A waiting passenger.
 pub const PASSENGER_COLOR: Rgb = [20, 20, 20];
+/// The rim around the cab, whatever its colour.
+pub const TAXI_RIM_COLOR: Rgb = palette::INK;
+/// Side of the cab's rim, as a fraction of the cell.
+const TAXI_RIM: f64 = 0.7;
+/// Side of the cab inside its rim, as a fraction of the cell (a rim of about 4 px at 64 px).
+const TAXI_BODY: f64 = 0.56;
 
 /// The picture of `s` (fields in range).
 pub(super) fn frame(s: TaxiState) -> Frame {
@@ -41,7 +48,15 @@ pub(super) fn frame(s: TaxiState) -> Frame {
             } else {
                 palette::TAXI
             };
-            tile = tile.with(Marker::Square { color, size: 0.6 });
+            tile = tile
+                .with(Marker::Square {
+                    color: TAXI_RIM_COLOR,
+                    size: TAXI_RIM,
+                })
+                .with(Marker::Square {
+                    color,
+                    size: TAXI_BODY,
+                });
         }
         if s.pass_loc < IN_TAXI && LOCS[s.pass_loc] == here {
             tile = tile.with(Marker::Circle {
