@@ -115,7 +115,7 @@ enum Command {
         /// Copies stepped together (1: a single env).
         #[arg(long, default_value_t = 1)]
         num_envs: usize,
-        /// Threads for the copies [default: all cores].
+        /// Threads for the copies [default: all cores, at most one per 1024 copies].
         #[arg(long)]
         threads: Option<usize>,
         /// Transitions to time, counted over all copies.
@@ -130,6 +130,10 @@ enum Command {
         /// Seed of the envs and of the action stream.
         #[arg(long, default_value_t = 0)]
         seed: u64,
+        /// Step the type-erased env (`Value` observations and actions, what `make` returns)
+        /// instead of the typed env inside it.
+        #[arg(long)]
+        erased: bool,
     },
     /// Record an episode of random actions as a PNG (last frame) or an animated GIF.
     ///
@@ -224,8 +228,18 @@ fn run(cli: Cli) -> Result<(), CliError> {
             resets,
             json,
             seed,
+            erased,
         } => cli::bench::run(
-            cli::bench::config(env, &env_args, num_envs, threads, steps, resets, seed),
+            cli::bench::config(cli::bench::BenchArgs {
+                env,
+                env_args,
+                num_envs,
+                threads,
+                steps,
+                resets,
+                seed,
+                erased,
+            }),
             json,
         ),
         Command::Render {

@@ -31,25 +31,40 @@ pub fn run(cfg: BenchConfig, json: bool) -> Result<(), CliError> {
     Ok(())
 }
 
+/// The command line's values.
+pub struct BenchArgs {
+    /// Registered id.
+    pub env: String,
+    /// `--env-arg` pairs.
+    pub env_args: Vec<EnvArg>,
+    /// Copies.
+    pub num_envs: usize,
+    /// Threads; `None`: all cores, as many as the copies keep busy
+    /// ([`bench::default_threads_for`]).
+    pub threads: Option<usize>,
+    /// Transitions (or resets) over all copies.
+    pub steps: u64,
+    /// Time resets instead of steps.
+    pub resets: bool,
+    /// Seed of the envs and the actions.
+    pub seed: u64,
+    /// Step the type-erased env `make` returns instead of the typed env inside it.
+    pub erased: bool,
+}
+
 /// The config from the command line's values.
-pub fn config(
-    env: String,
-    env_args: &[EnvArg],
-    num_envs: usize,
-    threads: Option<usize>,
-    steps: u64,
-    resets: bool,
-    seed: u64,
-) -> BenchConfig {
+pub fn config(args: BenchArgs) -> BenchConfig {
     BenchConfig {
-        env,
-        kwargs: kwargs(env_args),
-        num_envs,
-        threads: threads.unwrap_or_else(bench::default_threads),
-        steps,
-        resets,
-        seed,
-        erased: false,
+        kwargs: kwargs(&args.env_args),
+        env: args.env,
+        num_envs: args.num_envs,
+        threads: args
+            .threads
+            .unwrap_or_else(|| bench::default_threads_for(args.num_envs)),
+        steps: args.steps,
+        resets: args.resets,
+        seed: args.seed,
+        erased: args.erased,
     }
 }
 
