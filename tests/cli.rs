@@ -330,6 +330,12 @@ fn envs_lists_every_registered_id() {
         );
     }
     assert!(stdout.contains("Discrete(48)"));
+    // Boxes with per-element bounds print shape and dtype, so the table keeps its columns.
+    let cartpole = stdout
+        .lines()
+        .find(|l| l.starts_with("CartPole-v1 "))
+        .expect("a CartPole row");
+    assert!(cartpole.contains("Box((4,), float32)") && cartpole.contains("Discrete(2)"));
 }
 
 #[test]
