@@ -197,3 +197,46 @@ fn bad_input_exits_2_with_a_message() {
         assert!(out.stdout.is_empty(), "{args:?}");
     }
 }
+
+/// The `backend` row of the table `bench` prints without `--json`.
+fn backend(args: &[&str]) -> String {
+    let out = bench(args);
+    assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
+    let table = text(&out.stdout);
+    table
+        .lines()
+        .find_map(
+            |line| match line.split_whitespace().collect::<Vec<_>>()[..] {
+                ["backend", value] => Some(value.to_string()),
+                _ => None,
+            },
+        )
+        .unwrap_or_else(|| panic!("no backend row in:\n{table}"))
+}
+
+#[test]
+fn erased_flag_picks_the_value_interface() {
+    let typed = backend(&["--env", "Pendulum-v1", "--steps", "300"]);
+    let erased = backend(&["--env", "Pendulum-v1", "--steps", "300", "--erased"]);
+    assert_eq!((typed.as_str(), erased.as_str()), ("typed-env", "env"));
+}
+
+#[test]
+fn default_threads_are_one_per_1024_copies_up_to_the_cores() {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from) as u64;
+    let few = report(&["--env", "CartPole-v1", "--num-envs", "8", "--steps", "80"]);
+    assert_eq!(int(&few, "threads"), 1, "8 copies stay on one thread");
+    let many = report(&[
+        "--env",
+        "CartPole-v1",
+        "--num-envs",
+        "2048",
+        "--steps",
+        "2048",
+    ]);
+    assert_eq!(
+        int(&many, "threads"),
+        cores.min(2),
+        "2048 copies: two threads"
+    );
+}

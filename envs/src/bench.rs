@@ -102,8 +102,9 @@ pub fn default_threads() -> usize {
 
 /// Copies one thread gets before a second thread pays for itself: a pool's per-step
 /// synchronisation costs microseconds, more than stepping a few hundred cheap copies
-/// (measured: CartPole ×16 ran 35M steps/s on one thread and 1M/s on two; ×4096 ran 30M/s
-/// and 31M/s).
+/// (CartPole on 2 cores, one thread against two: ×16 35.6M and 0.89M steps/s, ×256 37.5M
+/// and 20.8M, ×1024 37.4M and 43.5M, ×4096 37.5M and 60.3M; docs/benchmarks.md has the
+/// command).
 pub const MIN_COPIES_PER_THREAD: usize = 1024;
 
 /// The thread count when none is asked for: all cores, but no more than one per

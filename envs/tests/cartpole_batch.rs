@@ -12,6 +12,7 @@ use rewardlab_core::wrappers::TimeLimit;
 use rewardlab_core::{Env, EnvError, Value};
 use rewardlab_envs::classic_control::{
     BatchError, CARTPOLE_V1_MAX_EPISODE_STEPS, CartPole, CartPoleBatch, CartPoleParams, Integrator,
+    MAX_ENVS,
 };
 use rewardlab_envs::make;
 use rewardlab_envs::vector::{MakeVecError, VecOptions, make_vec};
@@ -225,6 +226,23 @@ fn construction_refuses_no_copies_and_no_threads_and_caps_threads() {
     assert_eq!(
         CartPoleBatch::new(p, 4, 500, mode, 0).err(),
         Some(BatchError::NoThreads)
+    );
+    // Refused before allocating: a typo of a few zeros must not abort the process.
+    assert_eq!(
+        CartPoleBatch::new(p, 100_000_000_000, 500, mode, 1).err(),
+        Some(BatchError::TooManyEnvs {
+            num_envs: 100_000_000_000,
+            max: MAX_ENVS
+        })
+    );
+    assert_eq!(
+        make_vec("MountainCar-v0", &[], VecOptions::new(MAX_ENVS + 1))
+            .err()
+            .map(|e| e.to_string()),
+        Some(format!(
+            "{} envs is more than the limit of {MAX_ENVS} copies in one vector env",
+            MAX_ENVS + 1
+        ))
     );
     let batch = CartPoleBatch::new(p, 2, 500, mode, 8).expect("valid batch");
     assert_eq!(batch.threads(), 2);

@@ -51,6 +51,14 @@ pub enum BatchError {
     /// At least one thread is needed.
     #[error("the thread count must be at least 1")]
     NoThreads,
+    /// More copies than [`MAX_ENVS`]: refused before anything is allocated.
+    #[error("{num_envs} envs is more than the limit of {max} copies in one vector env")]
+    TooManyEnvs {
+        /// Copies asked for.
+        num_envs: usize,
+        /// The limit, [`MAX_ENVS`].
+        max: usize,
+    },
     /// The rayon pool could not be started.
     #[error("could not start a pool of {threads} threads: {reason}")]
     ThreadPool {
@@ -61,11 +69,22 @@ pub enum BatchError {
     },
 }
 
-/// Refuses a vector env of no copies or no threads (the batch's and
+/// The most copies one vector env may hold (2^22, about 4.2M): a CartPole batch of that size
+/// takes about half a GiB, and a larger request is far more likely a typo than a plan. Refusing
+/// it up front turns an allocation abort into an error that names the limit.
+pub const MAX_ENVS: usize = 1 << 22;
+
+/// Refuses a vector env of no copies, too many copies or no threads (the batch's and
 /// [`make_vec`](crate::vector::make_vec)'s rule).
 pub(crate) fn check_counts(num_envs: usize, threads: usize) -> Result<(), BatchError> {
     if num_envs == 0 {
         return Err(BatchError::NoEnvs);
+    }
+    if num_envs > MAX_ENVS {
+        return Err(BatchError::TooManyEnvs {
+            num_envs,
+            max: MAX_ENVS,
+        });
     }
     if threads == 0 {
         return Err(BatchError::NoThreads);

@@ -19,7 +19,9 @@ pub use acrobot::{
     ACROBOT_DT_RANGE, ACROBOT_TORQUE_NOISE_RANGE, Acrobot, AcrobotConfig, AcrobotDynamics,
 };
 pub use cartpole::{CartPole, CartPoleParams, Integrator};
-pub use cartpole_batch::{BatchError, BatchStep, CARTPOLE_V1_MAX_EPISODE_STEPS, CartPoleBatch};
+pub use cartpole_batch::{
+    BatchError, BatchStep, CARTPOLE_V1_MAX_EPISODE_STEPS, CartPoleBatch, MAX_ENVS,
+};
 pub(crate) use cartpole_batch::{check_counts, thread_pool};
 pub use common::ConfigRangeError;
 pub use continuous_mountain_car::{ContinuousMountainCar, ContinuousMountainCarParams};
