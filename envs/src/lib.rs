@@ -7,6 +7,8 @@
 //!   exported as tabular [`rewardlab_core::mdp::Mdp`]s and simulated by sampling them.
 //! - [`gridworld`]: gridworlds from ASCII maps (a documented text format, maps shipped in
 //!   `envs/maps/` and embedded in the binary), exported and simulated the same way.
+//! - [`minigrid`]: a port of MiniGrid 3.2 (engine, egocentric observations, the Empty envs),
+//!   checked step for step against recorded MiniGrid trajectories.
 //! - [`registry`]: Gymnasium's ids (`CartPole-v1`, `FrozenLake-v1`, …) and ours
 //!   (`rewardlab/CliffWalk-v0`, …), [`registry::EnvSpec`]s and [`make`], which checks the
 //!   kwargs and applies the registered time limit. Each family owns its rows.
@@ -17,6 +19,7 @@
 pub mod bench;
 pub mod classic_control;
 pub mod gridworld;
+pub mod minigrid;
 pub mod registry;
 pub mod render;
 pub mod toy_text;

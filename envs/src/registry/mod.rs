@@ -20,7 +20,7 @@ use rewardlab_core::BoxedEnv;
 use rewardlab_core::wrappers::TimeLimit;
 
 use crate::gridworld::{self, BuiltinMap, GridWorld, MapError};
-use crate::{classic_control, toy_text};
+use crate::{classic_control, minigrid, toy_text};
 
 pub use kwargs::Kwargs;
 
@@ -75,7 +75,12 @@ pub const MAX_EPISODE_STEPS: KwargSpec = KwargSpec {
 
 /// Every family's rows, in listing order.
 static SPECS: LazyLock<Vec<EnvSpec>> = LazyLock::new(|| {
-    let families: [&[EnvSpec]; 3] = [classic_control::SPECS, toy_text::SPECS, gridworld::SPECS];
+    let families: [&[EnvSpec]; 4] = [
+        classic_control::SPECS,
+        toy_text::SPECS,
+        gridworld::SPECS,
+        minigrid::SPECS,
+    ];
     families.concat()
 });
 

@@ -1,0 +1,173 @@
+//! MiniGrid-Empty: a walled square room with the goal in the bottom-right corner.
+//!
+//! The agent starts at `(1, 1)` facing right, or (the `Random` ids) on a uniform free cell
+//! facing a uniform direction. `max_steps = 4·size²`; these envs see through walls, as MiniGrid
+//! registers them (`EmptyEnv` passes `see_through_walls=True`).
+
+use rewardlab_core::BoxedEnv;
+
+use super::engine::{EngineConfig, MiniGridEnv};
+use super::layout::{Gen, GenError, Generator};
+use super::object::Obj;
+use crate::registry::{EnvSpec, KwargSpec, Kwargs, MAX_EPISODE_STEPS, MakeError};
+
+/// The mission of every Empty env.
+pub const MISSION: &str = "get to the green goal square";
+
+/// The Empty layout rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Empty {
+    /// Side of the room, walls included.
+    pub size: usize,
+    /// Start at a uniform free cell and direction instead of `(1, 1)` facing right.
+    pub random_start: bool,
+}
+
+impl Generator for Empty {
+    fn gen_grid(&mut self, g: &mut Gen<'_>) -> Result<(), GenError> {
+        let (w, h) = (g.grid.width(), g.grid.height());
+        g.grid.wall_rect(0, 0, w, h);
+        g.put_obj(Obj::Goal, w - 2, h - 2);
+        if self.random_start {
+            g.place_agent(None, None, true)?;
+        } else {
+            g.agent_pos = Some((1, 1));
+            g.agent_dir = 0;
+        }
+        g.mission = MISSION.to_string();
+        Ok(())
+    }
+}
+
+/// The Empty env: the engine around [`Empty`].
+pub type EmptyEnv = MiniGridEnv<Empty>;
+
+impl Empty {
+    /// The env on a `size × size` room with MiniGrid's defaults (`max_steps = 4·size²`, view 7,
+    /// seeing through walls). Sizes below 4 are refused (the room would have no free cell
+    /// besides the goal).
+    pub fn env(size: usize, random_start: bool) -> Result<EmptyEnv, GenError> {
+        Self::env_with(size, random_start, 4 * size * size, 7)
+    }
+
+    /// The env with an explicit `max_steps` and view size.
+    pub fn env_with(
+        size: usize,
+        random_start: bool,
+        max_steps: usize,
+        agent_view_size: usize,
+    ) -> Result<EmptyEnv, GenError> {
+        if size < 4 {
+            return Err(GenError::NoFreeCell {
+                top: (0, 0),
+                size: (size, size),
+            });
+        }
+        let config = EngineConfig {
+            width: size,
+            height: size,
+            max_steps,
+            see_through_walls: true,
+            agent_view_size,
+        };
+        MiniGridEnv::new(Empty { size, random_start }, config)
+    }
+}
+
+/// The `max_steps` kwarg of every MiniGrid row.
+pub(crate) const MAX_STEPS: KwargSpec = KwargSpec {
+    name: "max_steps",
+    default: "the env's (4·size² for Empty)",
+    help: "steps after which the env truncates the episode itself, as MiniGrid",
+};
+
+/// The `agent_view_size` kwarg of every MiniGrid row.
+pub(crate) const AGENT_VIEW_SIZE: KwargSpec = KwargSpec {
+    name: "agent_view_size",
+    default: "7",
+    help: "side of the egocentric view (odd, at least 3)",
+};
+
+const KWARGS: &[KwargSpec] = &[MAX_STEPS, AGENT_VIEW_SIZE, MAX_EPISODE_STEPS];
+
+fn build(kw: &Kwargs<'_>, size: usize, random_start: bool) -> Result<BoxedEnv, MakeError> {
+    let id = kw.spec().id;
+    let max_steps = kw
+        .parse::<usize>(MAX_STEPS.name, "a positive integer")?
+        .unwrap_or(4 * size * size);
+    let view = kw
+        .parse::<usize>(AGENT_VIEW_SIZE.name, "an odd integer ≥ 3")?
+        .unwrap_or(7);
+    if max_steps == 0 {
+        return Err(MakeError::InvalidConfig {
+            id,
+            reason: "max_steps must be positive".to_string(),
+        });
+    }
+    if view < 3 || view.is_multiple_of(2) {
+        return Err(MakeError::InvalidConfig {
+            id,
+            reason: format!("agent_view_size = {view}: must be odd and at least 3"),
+        });
+    }
+    let env = Empty::env_with(size, random_start, max_steps, view).map_err(|e| {
+        MakeError::InvalidConfig {
+            id,
+            reason: e.to_string(),
+        }
+    })?;
+    kw.finish(env)
+}
+
+macro_rules! empty_row {
+    ($id:literal, $size:literal, $random:literal, $desc:literal) => {
+        EnvSpec {
+            id: $id,
+            description: $desc,
+            max_episode_steps: None,
+            reward_threshold: None,
+            kwargs: KWARGS,
+            entry: crate::registry::Entry::Builder(|kw| build(kw, $size, $random)),
+        }
+    };
+}
+
+/// The Empty rows.
+pub const SPECS: &[EnvSpec] = &[
+    empty_row!(
+        "MiniGrid-Empty-5x5-v0",
+        5,
+        false,
+        "MiniGrid Empty room 5x5, fixed start"
+    ),
+    empty_row!(
+        "MiniGrid-Empty-Random-5x5-v0",
+        5,
+        true,
+        "MiniGrid Empty room 5x5, random start"
+    ),
+    empty_row!(
+        "MiniGrid-Empty-6x6-v0",
+        6,
+        false,
+        "MiniGrid Empty room 6x6, fixed start"
+    ),
+    empty_row!(
+        "MiniGrid-Empty-Random-6x6-v0",
+        6,
+        true,
+        "MiniGrid Empty room 6x6, random start"
+    ),
+    empty_row!(
+        "MiniGrid-Empty-8x8-v0",
+        8,
+        false,
+        "MiniGrid Empty room 8x8, fixed start"
+    ),
+    empty_row!(
+        "MiniGrid-Empty-16x16-v0",
+        16,
+        false,
+        "MiniGrid Empty room 16x16, fixed start"
+    ),
+];

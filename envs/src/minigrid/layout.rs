@@ -1,0 +1,146 @@
+//! Layout generation: the [`Generator`] hook an env implements (MiniGrid's `_gen_grid`) and
+//! [`Gen`], the layout under construction with MiniGrid's placement helpers, drawing from the
+//! env's own seeded RNG.
+//!
+//! Placement differs from MiniGrid in the draws, not the distribution: MiniGrid rejection-
+//! samples uniform positions in a rectangle until one is acceptable; [`Gen::place_obj`] draws
+//! uniformly among the acceptable cells, which is the same law, always terminates, and reports
+//! [`GenError::NoFreeCell`] where MiniGrid would loop forever.
+
+use rand::Rng;
+use rewardlab_core::rng::EnvRng;
+
+use super::grid::Grid;
+use super::object::{Color, Obj};
+
+/// A cell position `(x, y)`.
+pub type Pos = (usize, usize);
+
+/// A placement filter: `true` rejects the position (MiniGrid's `reject_fn`).
+pub type RejectFn<'a> = &'a dyn Fn(&Grid, Pos) -> bool;
+
+/// Why a layout could not be generated.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum GenError {
+    /// No acceptable cell in the placement rectangle.
+    #[error("no free cell to place an object in the {size:?} rectangle at {top:?}")]
+    NoFreeCell {
+        /// Top-left corner of the rectangle.
+        top: Pos,
+        /// Its size.
+        size: Pos,
+    },
+    /// The generator did not place the agent.
+    #[error("the layout has no agent")]
+    NoAgent,
+    /// The agent starts on a cell it cannot stand on.
+    #[error("the agent starts on a blocking cell at {0:?}")]
+    BlockedStart(Pos),
+    /// The view size is not an odd number of at least 3.
+    #[error("agent_view_size {0} must be odd and at least 3")]
+    BadViewSize(usize),
+}
+
+/// An env's layout rule: MiniGrid's `_gen_grid`.
+pub trait Generator: std::fmt::Debug + Send + 'static {
+    /// Fills `g.grid` (empty, of the env's size), places the agent and sets the mission.
+    fn gen_grid(&mut self, g: &mut Gen<'_>) -> Result<(), GenError>;
+}
+
+/// The layout being generated, with MiniGrid's placement helpers and the env's RNG.
+#[derive(Debug)]
+pub struct Gen<'a> {
+    /// The grid, empty at the start.
+    pub grid: Grid,
+    /// The agent's start, once placed.
+    pub agent_pos: Option<Pos>,
+    /// The agent's start direction, 0..4.
+    pub agent_dir: u8,
+    /// The mission string.
+    pub mission: String,
+    rng: &'a mut EnvRng,
+}
+
+impl<'a> Gen<'a> {
+    /// A fresh layout: an empty `width × height` grid, no agent, no mission.
+    pub(super) fn new(width: usize, height: usize, rng: &'a mut EnvRng) -> Self {
+        Gen {
+            grid: Grid::new(width, height),
+            agent_pos: None,
+            agent_dir: 0,
+            mission: String::new(),
+            rng,
+        }
+    }
+
+    /// A uniform integer in `low..high` (MiniGrid's `_rand_int`); `low` if the range is empty.
+    pub fn rand_int(&mut self, low: usize, high: usize) -> usize {
+        if high <= low {
+            low
+        } else {
+            self.rng.random_range(low..high)
+        }
+    }
+
+    /// A fair coin.
+    pub fn rand_bool(&mut self) -> bool {
+        self.rng.random::<bool>()
+    }
+
+    /// A uniform colour.
+    pub fn rand_color(&mut self) -> Color {
+        Color::ALL[self.rand_int(0, Color::ALL.len())]
+    }
+
+    /// Puts `obj` at `(x, y)` (MiniGrid's `put_obj`).
+    pub fn put_obj(&mut self, obj: Obj, x: usize, y: usize) {
+        self.grid.set(x, y, Some(obj));
+    }
+
+    /// Places `obj` (or nothing, to reserve a position) on a uniform empty cell of the
+    /// rectangle `top`, `size` (the whole grid by default), not under the agent and not
+    /// rejected by `reject`; returns the position.
+    pub fn place_obj(
+        &mut self,
+        obj: Option<Obj>,
+        top: Option<Pos>,
+        size: Option<Pos>,
+        reject: Option<RejectFn<'_>>,
+    ) -> Result<Pos, GenError> {
+        let top = top.unwrap_or((0, 0));
+        let size = size.unwrap_or((self.grid.width(), self.grid.height()));
+        let x_end = (top.0 + size.0).min(self.grid.width());
+        let y_end = (top.1 + size.1).min(self.grid.height());
+        let free: Vec<Pos> = (top.1..y_end)
+            .flat_map(|y| (top.0..x_end).map(move |x| (x, y)))
+            .filter(|&p| self.grid.get(p.0, p.1).is_none())
+            .filter(|&p| self.agent_pos != Some(p))
+            .filter(|&p| reject.is_none_or(|r| !r(&self.grid, p)))
+            .collect();
+        if free.is_empty() {
+            return Err(GenError::NoFreeCell { top, size });
+        }
+        let pos = free[self.rand_int(0, free.len())];
+        if let Some(obj) = obj {
+            self.grid.set(pos.0, pos.1, Some(obj));
+        }
+        Ok(pos)
+    }
+
+    /// Places the agent on a uniform empty cell of the rectangle, facing a uniform direction
+    /// when `rand_dir` (MiniGrid's `place_agent`).
+    pub fn place_agent(
+        &mut self,
+        top: Option<Pos>,
+        size: Option<Pos>,
+        rand_dir: bool,
+    ) -> Result<Pos, GenError> {
+        self.agent_pos = None;
+        let pos = self.place_obj(None, top, size, None)?;
+        self.agent_pos = Some(pos);
+        if rand_dir {
+            self.agent_dir = self.rand_int(0, 4) as u8;
+        }
+        Ok(pos)
+    }
+}

@@ -1,0 +1,46 @@
+//! MiniGrid: a Rust port of the MiniGrid 3.2 suite's engine, observation encoding and envs.
+//!
+//! - [`object`]: world objects ([`Obj`]: wall, floor, door, key, ball, box, goal, lava),
+//!   [`Color`], [`DoorState`] and MiniGrid's object/colour/state index tables.
+//! - [`grid`]: [`Grid`], cells indexed `(x, y)`, with MiniGrid's wall helpers.
+//! - [`engine`]: [`MiniGridEnv`], which owns reset/step/rewards/truncation around an env's
+//!   [`Generator`].
+//! - [`layout`]: the [`Generator`] hook (MiniGrid's `_gen_grid`) and [`Gen`], the layout
+//!   under construction with the placement helpers.
+//! - [`obs`](mod@obs): the egocentric image with MiniGrid's occlusion, as [`MiniGridObs`];
+//!   its [`rewardlab_core::Value`] form is `{"image": U8 (view·view·3, C order of
+//!   `obs["image"]`), "direction": Int, "mission": Text}`.
+//! - [`empty`]: the Empty envs.
+//! - [`render`](mod@render): a tile picture and MiniGrid's `pprint_grid` text.
+//!
+//! Observations, rewards and flags equal MiniGrid's step for step on the layouts that do not
+//! depend on the RNG (checked in `envs/tests/minigrid_empty.rs` against recorded fixtures).
+//! Layout randomness follows MiniGrid's distributions with our own RNG.
+//!
+//! The rows of [`SPECS`] join the registry like every family's: `rewardlab_envs::make`.
+//!
+//! This is the first slice of the port (issue 4): the engine, the observation, and the Empty
+//! envs. The other envs, the wrappers, MiniGrid's look, `play`, the tabular export and the
+//! speed work are still to come.
+
+pub mod empty;
+pub mod engine;
+#[cfg(test)]
+mod engine_tests;
+pub mod grid;
+pub mod layout;
+pub mod object;
+pub mod obs;
+pub mod render;
+
+pub use empty::{Empty, EmptyEnv};
+pub use engine::{Action, EngineConfig, MiniGridEnv};
+pub use grid::Grid;
+pub use layout::{Gen, GenError, Generator, Pos, RejectFn};
+pub use object::{Color, DoorState, Obj};
+pub use obs::MiniGridObs;
+
+use crate::registry::EnvSpec;
+
+/// Every MiniGrid row.
+pub static SPECS: &[EnvSpec] = empty::SPECS;
