@@ -209,7 +209,7 @@ fn every_empty_id_is_made_with_minigrids_settings() {
         ("MiniGrid-Empty-8x8-v0", 8, 256),
         ("MiniGrid-Empty-16x16-v0", 16, 1024),
     ];
-    assert_eq!(minigrid::SPECS.len(), expected.len());
+    assert_eq!(minigrid::empty::SPECS.len(), expected.len());
     for (id, size, max_steps) in expected {
         let mut env = make(id, &[]).expect("registered id");
         env.reset(Some(3));

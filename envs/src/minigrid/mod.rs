@@ -10,7 +10,7 @@
 //! - [`obs`](mod@obs): the egocentric image with MiniGrid's occlusion, as [`MiniGridObs`];
 //!   its [`rewardlab_core::Value`] form is `{"image": U8 (view·view·3, C order of
 //!   `obs["image"]`), "direction": Int, "mission": Text}`.
-//! - [`empty`]: the Empty envs.
+//! - [`empty`]: the Empty envs; [`four_rooms`]: FourRooms; [`door_key`]: the DoorKey envs.
 //! - [`render`](mod@render): a tile picture and MiniGrid's `pprint_grid` text.
 //!
 //! Observations, rewards and flags equal MiniGrid's step for step on the layouts that do not
@@ -19,22 +19,26 @@
 //!
 //! The rows of [`SPECS`] join the registry like every family's: `rewardlab_envs::make`.
 //!
-//! This is the first slice of the port (issue 4): the engine, the observation, and the Empty
-//! envs. The other envs, the wrappers, MiniGrid's look, `play`, the tabular export and the
-//! speed work are still to come.
+//! This is the first slice of the port (issue 4): the engine, the observation, and the Empty,
+//! FourRooms and DoorKey envs. The other envs, the wrappers, MiniGrid's look, `play`, the
+//! tabular export and the speed work are still to come.
 
+pub mod door_key;
 pub mod empty;
 pub mod engine;
 #[cfg(test)]
 mod engine_tests;
+pub mod four_rooms;
 pub mod grid;
 pub mod layout;
 pub mod object;
 pub mod obs;
 pub mod render;
 
+pub use door_key::{DoorKey, DoorKeyEnv};
 pub use empty::{Empty, EmptyEnv};
 pub use engine::{Action, EngineConfig, MiniGridEnv};
+pub use four_rooms::{FourRooms, FourRoomsEnv};
 pub use grid::Grid;
 pub use layout::{Gen, GenError, Generator, Pos, RejectFn};
 pub use object::{Color, DoorState, Obj};
@@ -42,5 +46,36 @@ pub use obs::MiniGridObs;
 
 use crate::registry::EnvSpec;
 
+/// Each env file's rows, in listing order.
+const FAMILIES: &[&[EnvSpec]] = &[empty::SPECS, four_rooms::SPECS, door_key::SPECS];
+
+/// How many rows [`FAMILIES`] hold.
+const N_SPECS: usize = {
+    let mut n = 0;
+    let mut f = 0;
+    while f < FAMILIES.len() {
+        n += FAMILIES[f].len();
+        f += 1;
+    }
+    n
+};
+
+/// The rows of [`FAMILIES`] in one array, joined at compile time so that [`SPECS`] stays a
+/// plain static slice.
+static ALL_SPECS: [EnvSpec; N_SPECS] = {
+    let mut out = [FAMILIES[0][0]; N_SPECS];
+    let (mut k, mut f) = (0, 0);
+    while f < FAMILIES.len() {
+        let mut i = 0;
+        while i < FAMILIES[f].len() {
+            out[k] = FAMILIES[f][i];
+            k += 1;
+            i += 1;
+        }
+        f += 1;
+    }
+    out
+};
+
 /// Every MiniGrid row.
-pub static SPECS: &[EnvSpec] = empty::SPECS;
+pub static SPECS: &[EnvSpec] = &ALL_SPECS;

@@ -35,7 +35,8 @@ fn tile(obj: Option<&Obj>) -> Tile {
             })
             .with(Marker::Circle { color, size: 0.15 }),
         Obj::Door(_, DoorState::Locked) => Tile::new(color).with(Marker::Square {
-            color: color.map(|c| c * 9 / 20),
+            // 45% of the door colour, in u16: 255 · 9 overflows a u8.
+            color: color.map(|c| (u16::from(c) * 9 / 20) as u8),
             size: 0.8,
         }),
         Obj::Key(_) => Tile::new(FLOOR).with(Marker::Square { color, size: 0.35 }),

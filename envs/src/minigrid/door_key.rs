@@ -1,0 +1,165 @@
+//! MiniGrid-DoorKey: a walled square split by a vertical wall with a locked yellow door; the
+//! yellow key lies on the agent's (left) side and the goal in the bottom-right corner.
+//!
+//! The layout rule is MiniGrid's, draw for draw in order: the splitting column is uniform in
+//! `2..size-2`, the agent a uniform free cell left of it (before the door exists) facing a
+//! uniform direction, the door row uniform in `1..size-2` (MiniGrid never puts the door in
+//! the row just above the bottom wall), and the key a uniform free cell left of the wall not
+//! under the agent. `max_steps = 10·size²`; the walls block sight (MiniGrid's default).
+
+use rewardlab_core::BoxedEnv;
+
+use super::engine::{EngineConfig, MiniGridEnv};
+use super::layout::{Gen, GenError, Generator};
+use super::object::{Color, DoorState, Obj};
+use crate::registry::{EnvSpec, KwargSpec, Kwargs, MAX_EPISODE_STEPS, MakeError};
+
+/// The mission of every DoorKey env.
+pub const MISSION: &str = "use the key to open the door and then get to the goal";
+
+/// The DoorKey layout rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DoorKey {
+    /// Side of the square, walls included.
+    pub size: usize,
+}
+
+impl Generator for DoorKey {
+    fn gen_grid(&mut self, g: &mut Gen<'_>) -> Result<(), GenError> {
+        let (w, h) = (g.grid.width(), g.grid.height());
+        g.grid.wall_rect(0, 0, w, h);
+        g.put_obj(Obj::Goal, w - 2, h - 2);
+        let split = g.rand_int(2, w - 2);
+        g.grid.vert_wall(split, 0, h, &Obj::WALL);
+        // The agent is placed before the door and key, as MiniGrid does, so the key's cell is
+        // drawn among the cells the agent left free.
+        g.place_agent(None, Some((split, h)), true)?;
+        let door_row = g.rand_int(1, h - 2);
+        g.put_obj(Obj::Door(Color::Yellow, DoorState::Locked), split, door_row);
+        g.place_obj(Some(Obj::Key(Color::Yellow)), None, Some((split, h)), None)?;
+        g.mission = MISSION.to_string();
+        Ok(())
+    }
+}
+
+/// The DoorKey env: the engine around [`DoorKey`].
+pub type DoorKeyEnv = MiniGridEnv<DoorKey>;
+
+impl DoorKey {
+    /// The env on a `size × size` grid with MiniGrid's defaults (`max_steps = 10·size²`, view
+    /// 7, walls blocking sight). Sizes below 5 are refused (no column for the splitting wall).
+    pub fn env(size: usize) -> Result<DoorKeyEnv, GenError> {
+        Self::env_with(size, 10 * size * size, 7)
+    }
+
+    /// The env with an explicit `max_steps` and view size.
+    pub fn env_with(
+        size: usize,
+        max_steps: usize,
+        agent_view_size: usize,
+    ) -> Result<DoorKeyEnv, GenError> {
+        if size < 5 {
+            return Err(GenError::NoFreeCell {
+                top: (0, 0),
+                size: (size, size),
+            });
+        }
+        let config = EngineConfig {
+            width: size,
+            height: size,
+            max_steps,
+            see_through_walls: false,
+            agent_view_size,
+        };
+        MiniGridEnv::new(DoorKey { size }, config)
+    }
+}
+
+/// The `max_steps` kwarg of the DoorKey rows.
+const MAX_STEPS: KwargSpec = KwargSpec {
+    name: "max_steps",
+    default: "10·size²",
+    help: "steps after which the env truncates the episode itself, as MiniGrid",
+};
+
+/// The `agent_view_size` kwarg of the rows in this file and in `four_rooms`.
+pub(crate) const AGENT_VIEW_SIZE: KwargSpec = KwargSpec {
+    name: "agent_view_size",
+    default: "7",
+    help: "side of the egocentric view (odd, at least 3)",
+};
+
+const KWARGS: &[KwargSpec] = &[MAX_STEPS, AGENT_VIEW_SIZE, MAX_EPISODE_STEPS];
+
+/// The `max_steps` (default `default_max_steps`) and `agent_view_size` kwargs, validated.
+pub(crate) fn engine_kwargs(
+    kw: &Kwargs<'_>,
+    default_max_steps: usize,
+) -> Result<(usize, usize), MakeError> {
+    let id = kw.spec().id;
+    let max_steps = kw
+        .parse::<usize>("max_steps", "a positive integer")?
+        .unwrap_or(default_max_steps);
+    let view = kw
+        .parse::<usize>(AGENT_VIEW_SIZE.name, "an odd integer ≥ 3")?
+        .unwrap_or(7);
+    if max_steps == 0 {
+        return Err(MakeError::InvalidConfig {
+            id,
+            reason: "max_steps must be positive".to_string(),
+        });
+    }
+    if view < 3 || view.is_multiple_of(2) {
+        return Err(MakeError::InvalidConfig {
+            id,
+            reason: format!("agent_view_size = {view}: must be odd and at least 3"),
+        });
+    }
+    Ok((max_steps, view))
+}
+
+fn build(kw: &Kwargs<'_>, size: usize) -> Result<BoxedEnv, MakeError> {
+    let (max_steps, view) = engine_kwargs(kw, 10 * size * size)?;
+    let env = DoorKey::env_with(size, max_steps, view).map_err(|e| MakeError::InvalidConfig {
+        id: kw.spec().id,
+        reason: e.to_string(),
+    })?;
+    kw.finish(env)
+}
+
+macro_rules! door_key_row {
+    ($id:literal, $size:literal, $desc:literal) => {
+        EnvSpec {
+            id: $id,
+            description: $desc,
+            max_episode_steps: None,
+            reward_threshold: None,
+            kwargs: KWARGS,
+            entry: crate::registry::Entry::Builder(|kw| build(kw, $size)),
+        }
+    };
+}
+
+/// The DoorKey rows.
+pub const SPECS: &[EnvSpec] = &[
+    door_key_row!(
+        "MiniGrid-DoorKey-5x5-v0",
+        5,
+        "MiniGrid DoorKey 5x5: fetch the key, unlock the door, reach the goal"
+    ),
+    door_key_row!(
+        "MiniGrid-DoorKey-6x6-v0",
+        6,
+        "MiniGrid DoorKey 6x6: fetch the key, unlock the door, reach the goal"
+    ),
+    door_key_row!(
+        "MiniGrid-DoorKey-8x8-v0",
+        8,
+        "MiniGrid DoorKey 8x8: fetch the key, unlock the door, reach the goal"
+    ),
+    door_key_row!(
+        "MiniGrid-DoorKey-16x16-v0",
+        16,
+        "MiniGrid DoorKey 16x16: fetch the key, unlock the door, reach the goal"
+    ),
+];
