@@ -10,6 +10,7 @@
 use rewardlab_core::BoxedEnv;
 
 use super::engine::{EngineConfig, MiniGridEnv};
+use super::kwargs::{AGENT_VIEW_SIZE, engine_kwargs};
 use super::layout::{Gen, GenError, Generator};
 use super::object::{Color, DoorState, Obj};
 use crate::registry::{EnvSpec, KwargSpec, Kwargs, MAX_EPISODE_STEPS, MakeError};
@@ -82,41 +83,7 @@ const MAX_STEPS: KwargSpec = KwargSpec {
     help: "steps after which the env truncates the episode itself, as MiniGrid",
 };
 
-/// The `agent_view_size` kwarg of the rows in this file and in `four_rooms`.
-pub(crate) const AGENT_VIEW_SIZE: KwargSpec = KwargSpec {
-    name: "agent_view_size",
-    default: "7",
-    help: "side of the egocentric view (odd, at least 3)",
-};
-
 const KWARGS: &[KwargSpec] = &[MAX_STEPS, AGENT_VIEW_SIZE, MAX_EPISODE_STEPS];
-
-/// The `max_steps` (default `default_max_steps`) and `agent_view_size` kwargs, validated.
-pub(crate) fn engine_kwargs(
-    kw: &Kwargs<'_>,
-    default_max_steps: usize,
-) -> Result<(usize, usize), MakeError> {
-    let id = kw.spec().id;
-    let max_steps = kw
-        .parse::<usize>("max_steps", "a positive integer")?
-        .unwrap_or(default_max_steps);
-    let view = kw
-        .parse::<usize>(AGENT_VIEW_SIZE.name, "an odd integer ≥ 3")?
-        .unwrap_or(7);
-    if max_steps == 0 {
-        return Err(MakeError::InvalidConfig {
-            id,
-            reason: "max_steps must be positive".to_string(),
-        });
-    }
-    if view < 3 || view.is_multiple_of(2) {
-        return Err(MakeError::InvalidConfig {
-            id,
-            reason: format!("agent_view_size = {view}: must be odd and at least 3"),
-        });
-    }
-    Ok((max_steps, view))
-}
 
 fn build(kw: &Kwargs<'_>, size: usize) -> Result<BoxedEnv, MakeError> {
     let (max_steps, view) = engine_kwargs(kw, 10 * size * size)?;

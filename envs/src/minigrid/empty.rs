@@ -7,6 +7,7 @@
 use rewardlab_core::BoxedEnv;
 
 use super::engine::{EngineConfig, MiniGridEnv};
+use super::kwargs::{AGENT_VIEW_SIZE, engine_kwargs};
 use super::layout::{Gen, GenError, Generator};
 use super::object::Obj;
 use crate::registry::{EnvSpec, KwargSpec, Kwargs, MAX_EPISODE_STEPS, MakeError};
@@ -74,42 +75,18 @@ impl Empty {
     }
 }
 
-/// The `max_steps` kwarg of every MiniGrid row.
-pub(crate) const MAX_STEPS: KwargSpec = KwargSpec {
+/// The `max_steps` kwarg of the Empty rows.
+const MAX_STEPS: KwargSpec = KwargSpec {
     name: "max_steps",
     default: "the env's (4·size² for Empty)",
     help: "steps after which the env truncates the episode itself, as MiniGrid",
-};
-
-/// The `agent_view_size` kwarg of every MiniGrid row.
-pub(crate) const AGENT_VIEW_SIZE: KwargSpec = KwargSpec {
-    name: "agent_view_size",
-    default: "7",
-    help: "side of the egocentric view (odd, at least 3)",
 };
 
 const KWARGS: &[KwargSpec] = &[MAX_STEPS, AGENT_VIEW_SIZE, MAX_EPISODE_STEPS];
 
 fn build(kw: &Kwargs<'_>, size: usize, random_start: bool) -> Result<BoxedEnv, MakeError> {
     let id = kw.spec().id;
-    let max_steps = kw
-        .parse::<usize>(MAX_STEPS.name, "a positive integer")?
-        .unwrap_or(4 * size * size);
-    let view = kw
-        .parse::<usize>(AGENT_VIEW_SIZE.name, "an odd integer ≥ 3")?
-        .unwrap_or(7);
-    if max_steps == 0 {
-        return Err(MakeError::InvalidConfig {
-            id,
-            reason: "max_steps must be positive".to_string(),
-        });
-    }
-    if view < 3 || view.is_multiple_of(2) {
-        return Err(MakeError::InvalidConfig {
-            id,
-            reason: format!("agent_view_size = {view}: must be odd and at least 3"),
-        });
-    }
+    let (max_steps, view) = engine_kwargs(kw, 4 * size * size)?;
     let env = Empty::env_with(size, random_start, max_steps, view).map_err(|e| {
         MakeError::InvalidConfig {
             id,

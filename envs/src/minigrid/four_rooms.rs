@@ -11,8 +11,8 @@
 
 use rewardlab_core::BoxedEnv;
 
-use super::door_key::{AGENT_VIEW_SIZE, engine_kwargs};
 use super::engine::{EngineConfig, MiniGridEnv};
+use super::kwargs::{AGENT_VIEW_SIZE, engine_kwargs};
 use super::layout::{Gen, GenError, Generator, Pos};
 use super::object::Obj;
 use crate::registry::{EnvSpec, KwargSpec, Kwargs, MAX_EPISODE_STEPS, MakeError};

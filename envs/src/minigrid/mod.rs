@@ -30,6 +30,7 @@ pub mod engine;
 mod engine_tests;
 pub mod four_rooms;
 pub mod grid;
+mod kwargs;
 pub mod layout;
 pub mod object;
 pub mod obs;
