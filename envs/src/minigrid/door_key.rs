@@ -65,13 +65,7 @@ impl DoorKey {
                 size: (size, size),
             });
         }
-        let config = EngineConfig {
-            width: size,
-            height: size,
-            max_steps,
-            see_through_walls: false,
-            agent_view_size,
-        };
+        let config = EngineConfig::square(size, max_steps, false, agent_view_size);
         MiniGridEnv::new(DoorKey { size }, config)
     }
 }

@@ -64,13 +64,7 @@ impl Empty {
                 size: (size, size),
             });
         }
-        let config = EngineConfig {
-            width: size,
-            height: size,
-            max_steps,
-            see_through_walls: true,
-            agent_view_size,
-        };
+        let config = EngineConfig::square(size, max_steps, true, agent_view_size);
         MiniGridEnv::new(Empty { size, random_start }, config)
     }
 }

@@ -16,6 +16,8 @@
 //! stepping is [`EnvError::ResetNeeded`] (MiniGrid lets the episode run on).
 //!
 
+use std::sync::Arc;
+
 use rewardlab_core::rng::{EnvRng, reseed, rng_from_entropy};
 use rewardlab_core::{Env, EnvError, Frame, Info, Space, Step, Value};
 
@@ -79,6 +81,24 @@ pub struct EngineConfig {
     pub agent_view_size: usize,
 }
 
+impl EngineConfig {
+    /// A `size × size` grid, the shape of every MiniGrid env ported so far.
+    pub fn square(
+        size: usize,
+        max_steps: usize,
+        see_through_walls: bool,
+        agent_view_size: usize,
+    ) -> Self {
+        EngineConfig {
+            width: size,
+            height: size,
+            max_steps,
+            see_through_walls,
+            agent_view_size,
+        }
+    }
+}
+
 /// Where the episode stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Phase {
@@ -97,7 +117,8 @@ pub struct MiniGridEnv<G: Generator> {
     agent_pos: Pos,
     agent_dir: u8,
     carrying: Option<Obj>,
-    mission: String,
+    /// Shared with every observation of the episode: a step clones a pointer, not the text.
+    mission: Arc<str>,
     step_count: usize,
     phase: Phase,
 }
@@ -114,7 +135,7 @@ impl<G: Generator> MiniGridEnv<G> {
             agent_pos: (0, 0),
             agent_dir: 0,
             carrying: None,
-            mission: String::new(),
+            mission: Arc::from(""),
             step_count: 0,
             phase: Phase::NotStarted,
         };
@@ -205,7 +226,7 @@ impl<G: Generator> MiniGridEnv<G> {
             image: obs::gen_image(&self.grid, &viewer),
             view_size: self.config.agent_view_size,
             direction: self.agent_dir,
-            mission: self.mission.clone(),
+            mission: Arc::clone(&self.mission),
         }
     }
 
@@ -229,7 +250,7 @@ impl<G: Generator> MiniGridEnv<G> {
         self.grid = g.grid;
         self.agent_pos = pos;
         self.agent_dir = g.agent_dir % 4;
-        self.mission = g.mission;
+        self.mission = Arc::from(g.mission);
         self.carrying = None;
         self.step_count = 0;
         Ok(())

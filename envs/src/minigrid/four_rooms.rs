@@ -99,13 +99,7 @@ impl FourRooms {
                 return Err(GenError::BlockedStart(pos));
             }
         }
-        let config = EngineConfig {
-            width: SIZE,
-            height: SIZE,
-            max_steps,
-            see_through_walls: false,
-            agent_view_size,
-        };
+        let config = EngineConfig::square(SIZE, max_steps, false, agent_view_size);
         MiniGridEnv::new(self, config)
     }
 }

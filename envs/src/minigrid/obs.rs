@@ -10,6 +10,8 @@
 //! pads. The occlusion pass is MiniGrid's, row by row from the agent's row upwards, sweeping
 //! right then left.
 
+use std::sync::Arc;
+
 use rewardlab_core::{BoxSpace, DType, Space, SpaceElem, Value, ValueTypeError};
 
 use super::grid::Grid;
@@ -31,8 +33,8 @@ pub struct MiniGridObs {
     pub view_size: usize,
     /// The agent's direction, 0..4.
     pub direction: u8,
-    /// The mission string.
-    pub mission: String,
+    /// The mission string (shared with the env: no copy per step).
+    pub mission: Arc<str>,
 }
 
 impl MiniGridObs {
@@ -169,7 +171,7 @@ impl SpaceElem for MiniGridObs {
                 "direction".to_string(),
                 Value::Int(i64::from(self.direction)),
             ),
-            ("mission".to_string(), Value::Text(self.mission)),
+            ("mission".to_string(), Value::Text(self.mission.to_string())),
         ])
     }
 
@@ -193,7 +195,7 @@ impl SpaceElem for MiniGridObs {
                 image: image.clone(),
                 view_size,
                 direction,
-                mission: mission.clone(),
+                mission: Arc::from(mission.as_str()),
             }),
             _ => Err(err(&value)),
         }
@@ -224,7 +226,7 @@ mod tests {
             image: img,
             view_size: 7,
             direction: 0,
-            mission: String::new(),
+            mission: Arc::from(""),
         };
         assert_eq!(obs.cell(3, 5), [6, 2, 0]);
         // Out of the world (x = 4 + 6 = 10) reads as wall.
@@ -260,7 +262,7 @@ mod tests {
             image: vec![1; 147],
             view_size: 7,
             direction: 2,
-            mission: "go".to_string(),
+            mission: Arc::from("go"),
         };
         let v = obs.to_value();
         assert!(observation_space(7).contains(&v));
