@@ -53,7 +53,7 @@ use crate::classic_control::{
     Acrobot, BatchError, CartPole, CartPoleBatch, ContinuousMountainCar, MountainCar, Pendulum,
 };
 use crate::gridworld::GridWorld;
-use crate::minigrid::{DoorKeyEnv, EmptyEnv, FourRoomsEnv};
+use crate::minigrid::BoxedMiniGrid;
 use crate::registry::{MakeError, make};
 use crate::toy_text::{CliffWalking, FrozenLake, Taxi};
 use crate::vector::{MakeVecError, VecEnv, VecOptions, make_vec};
@@ -248,9 +248,7 @@ fn time_known_type(inner: &mut dyn Any, cfg: &BenchConfig) -> Result<Option<Dura
         CliffWalking,
         Taxi,
         GridWorld,
-        EmptyEnv,
-        FourRoomsEnv,
-        DoorKeyEnv,
+        BoxedMiniGrid,
     );
     Ok(None)
 }

@@ -15,7 +15,9 @@ use std::path::PathBuf;
 
 use rewardlab_core::{BoxedEnv, Env, Erased, Value};
 use rewardlab_envs::make;
-use rewardlab_envs::minigrid::{self, Empty, EmptyEnv, EngineConfig, MiniGridEnv};
+use rewardlab_envs::minigrid::{
+    self, AnyMiniGrid, BoxedMiniGrid, Empty, EngineConfig, MiniGridEnv,
+};
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
@@ -94,8 +96,8 @@ fn replay(name: &str, fx: &Fixture, env: &mut BoxedEnv, assign_start: bool) {
         if assign_start {
             let inner = env
                 .erased_inner_mut()
-                .and_then(|any| any.downcast_mut::<EmptyEnv>())
-                .expect("an Empty env without a time-limit wrapper");
+                .and_then(|any| any.downcast_mut::<BoxedMiniGrid>())
+                .expect("a MiniGrid env without a time-limit wrapper");
             let typed = inner
                 .set_agent((s.agent_pos[0], s.agent_pos[1]), s.agent_dir)
                 .expect("the recorded start is a free cell");
@@ -186,6 +188,7 @@ fn occlusion_matches_minigrid_on_empty_8x8_without_see_through_walls() {
         max_steps: 256,
         see_through_walls: false,
         agent_view_size: 7,
+        n_actions: 7,
     };
     let typed = MiniGridEnv::new(
         Empty {
@@ -215,16 +218,16 @@ fn every_empty_id_is_made_with_minigrids_settings() {
         env.reset(Some(3));
         let inner = env
             .erased_inner_mut()
-            .and_then(|any| any.downcast_mut::<EmptyEnv>())
-            .expect("an Empty env");
-        let c = inner.config();
+            .and_then(|any| any.downcast_mut::<BoxedMiniGrid>())
+            .expect("a MiniGrid env");
+        let c = inner.engine_config();
         assert_eq!(
             (c.width, c.height, c.max_steps),
             (size, size, max_steps),
             "{id}"
         );
         assert!(c.see_through_walls, "{id}");
-        assert_eq!(inner.mission(), "get to the green goal square");
+        assert_eq!(inner.mission_text(), "get to the green goal square");
         // Truncation is the env's own: exactly max_steps turns in place truncate.
         for t in 1..=max_steps {
             let step = env.step(&Value::Int(0)).expect("running");

@@ -7,8 +7,7 @@
 //! the row just above the bottom wall), and the key a uniform free cell left of the wall not
 //! under the agent. `max_steps = 10·size²`; the walls block sight (MiniGrid's default).
 
-use rewardlab_core::BoxedEnv;
-
+use super::any::{BoxedMiniGrid, boxed};
 use super::engine::{EngineConfig, MiniGridEnv};
 use super::kwargs::{AGENT_VIEW_SIZE, engine_kwargs};
 use super::layout::{Gen, GenError, Generator};
@@ -79,13 +78,9 @@ const MAX_STEPS: KwargSpec = KwargSpec {
 
 const KWARGS: &[KwargSpec] = &[MAX_STEPS, AGENT_VIEW_SIZE, MAX_EPISODE_STEPS];
 
-fn build(kw: &Kwargs<'_>, size: usize) -> Result<BoxedEnv, MakeError> {
+fn build(kw: &Kwargs<'_>, size: usize) -> Result<BoxedMiniGrid, MakeError> {
     let (max_steps, view) = engine_kwargs(kw, 10 * size * size)?;
-    let env = DoorKey::env_with(size, max_steps, view).map_err(|e| MakeError::InvalidConfig {
-        id: kw.spec().id,
-        reason: e.to_string(),
-    })?;
-    kw.finish(env)
+    boxed(kw, DoorKey::env_with(size, max_steps, view))
 }
 
 macro_rules! door_key_row {
@@ -96,7 +91,7 @@ macro_rules! door_key_row {
             max_episode_steps: None,
             reward_threshold: None,
             kwargs: KWARGS,
-            entry: crate::registry::Entry::Builder(|kw| build(kw, $size)),
+            entry: crate::registry::Entry::MiniGrid(|kw| build(kw, $size)),
         }
     };
 }

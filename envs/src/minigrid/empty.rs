@@ -4,8 +4,7 @@
 //! facing a uniform direction. `max_steps = 4·size²`; these envs see through walls, as MiniGrid
 //! registers them (`EmptyEnv` passes `see_through_walls=True`).
 
-use rewardlab_core::BoxedEnv;
-
+use super::any::{BoxedMiniGrid, boxed};
 use super::engine::{EngineConfig, MiniGridEnv};
 use super::kwargs::{AGENT_VIEW_SIZE, engine_kwargs};
 use super::layout::{Gen, GenError, Generator};
@@ -78,16 +77,9 @@ const MAX_STEPS: KwargSpec = KwargSpec {
 
 const KWARGS: &[KwargSpec] = &[MAX_STEPS, AGENT_VIEW_SIZE, MAX_EPISODE_STEPS];
 
-fn build(kw: &Kwargs<'_>, size: usize, random_start: bool) -> Result<BoxedEnv, MakeError> {
-    let id = kw.spec().id;
+fn build(kw: &Kwargs<'_>, size: usize, random_start: bool) -> Result<BoxedMiniGrid, MakeError> {
     let (max_steps, view) = engine_kwargs(kw, 4 * size * size)?;
-    let env = Empty::env_with(size, random_start, max_steps, view).map_err(|e| {
-        MakeError::InvalidConfig {
-            id,
-            reason: e.to_string(),
-        }
-    })?;
-    kw.finish(env)
+    boxed(kw, Empty::env_with(size, random_start, max_steps, view))
 }
 
 macro_rules! empty_row {
@@ -98,7 +90,7 @@ macro_rules! empty_row {
             max_episode_steps: None,
             reward_threshold: None,
             kwargs: KWARGS,
-            entry: crate::registry::Entry::Builder(|kw| build(kw, $size, $random)),
+            entry: crate::registry::Entry::MiniGrid(|kw| build(kw, $size, $random)),
         }
     };
 }

@@ -2,16 +2,18 @@
 //!
 //! The engine owns the episode (`reset`, `step`, the step counter, the success reward, the
 //! `max_steps` truncation) and the observation; an env is a [`Generator`] that lays out the
-//! grid, places the agent and names the mission each reset, using the placement helpers of
-//! [`Gen`] with the env's own seeded RNG. This mirrors MiniGrid's `MiniGridEnv._gen_grid`
-//! hook.
+//! grid, places the agent, names the mission and picks its [`Task`] (win/loss rule) each
+//! reset, using the placement helpers of [`Gen`] with the env's own seeded RNG. This mirrors
+//! MiniGrid's `MiniGridEnv._gen_grid` hook; envs whose world moves by itself
+//! (Dynamic-Obstacles) also wrap the step with [`Generator::step`].
 //!
 //! Step semantics are MiniGrid 3.2's: the counter is incremented first; `forward` moves onto
 //! an empty or overlappable cell, and stepping onto the goal terminates with
 //! `1 − 0.9·step_count/max_steps`, onto lava terminates with 0; `pickup` takes a pickable
 //! object in front when the hands are empty; `drop` puts the carried object on an empty cell in
 //! front; `toggle` opens/closes a door (a locked one opens only for a key of its colour) and
-//! replaces a box by its contents; `done` does nothing. `truncated` is set when the counter
+//! replaces a box by its contents; `done` does nothing; then the task's rule
+//! ([`World::apply`]). `truncated` is set when the counter
 //! reaches `max_steps`, on the same step as `terminated` if both happen. After either,
 //! stepping is [`EnvError::ResetNeeded`] (MiniGrid lets the episode run on).
 //!
@@ -23,48 +25,12 @@ use rewardlab_core::{Env, EnvError, Frame, Info, Space, Step, Value};
 
 use super::grid::Grid;
 use super::layout::{Gen, GenError, Generator, Pos};
-use super::object::{DoorState, Obj};
-use super::obs::{self, DIR_TO_VEC, MiniGridObs, Viewer};
+use super::object::Obj;
+use super::obs::{self, MiniGridObs, Viewer};
+pub use super::world::{Action, Outcome, Task, World};
 
 /// How many times `reset` redraws a layout whose generation failed before giving up.
 const MAX_REGENERATIONS: usize = 1000;
-
-/// The seven actions, with MiniGrid's indices.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Action {
-    /// 0: turn counter-clockwise.
-    Left,
-    /// 1: turn clockwise.
-    Right,
-    /// 2: move one cell ahead.
-    Forward,
-    /// 3: pick up the object ahead.
-    Pickup,
-    /// 4: drop the carried object ahead.
-    Drop,
-    /// 5: open/close the door ahead, open the box ahead.
-    Toggle,
-    /// 6: no effect (MiniGrid's "done").
-    Done,
-}
-
-impl Action {
-    /// Every action, in index order.
-    pub const ALL: [Action; 7] = [
-        Action::Left,
-        Action::Right,
-        Action::Forward,
-        Action::Pickup,
-        Action::Drop,
-        Action::Toggle,
-        Action::Done,
-    ];
-
-    /// The action with MiniGrid's index `i`.
-    pub fn from_index(i: usize) -> Option<Action> {
-        Action::ALL.get(i).copied()
-    }
-}
 
 /// Settings every MiniGrid env has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,10 +45,13 @@ pub struct EngineConfig {
     pub see_through_walls: bool,
     /// Side of the square egocentric view (odd, ≥ 3; MiniGrid's default 7).
     pub agent_view_size: usize,
+    /// Size of the action space: the first `n_actions` of [`Action::ALL`] (7; the
+    /// Dynamic-Obstacles envs use 3).
+    pub n_actions: usize,
 }
 
 impl EngineConfig {
-    /// A `size × size` grid, the shape of every MiniGrid env ported so far.
+    /// A `size × size` grid with the 7 actions.
     pub fn square(
         size: usize,
         max_steps: usize,
@@ -95,6 +64,15 @@ impl EngineConfig {
             max_steps,
             see_through_walls,
             agent_view_size,
+            n_actions: Action::ALL.len(),
+        }
+    }
+
+    /// The same settings with a smaller action space (the first `n` actions).
+    pub fn with_actions(self, n: usize) -> Self {
+        EngineConfig {
+            n_actions: n.clamp(1, Action::ALL.len()),
+            ..self
         }
     }
 }
@@ -113,13 +91,9 @@ pub struct MiniGridEnv<G: Generator> {
     generator: G,
     config: EngineConfig,
     rng: EnvRng,
-    grid: Grid,
-    agent_pos: Pos,
-    agent_dir: u8,
-    carrying: Option<Obj>,
+    world: World,
     /// Shared with every observation of the episode: a step clones a pointer, not the text.
     mission: Arc<str>,
-    step_count: usize,
     phase: Phase,
 }
 
@@ -131,12 +105,16 @@ impl<G: Generator> MiniGridEnv<G> {
             generator,
             config,
             rng: rng_from_entropy(),
-            grid: Grid::new(config.width, config.height),
-            agent_pos: (0, 0),
-            agent_dir: 0,
-            carrying: None,
+            world: World {
+                grid: Grid::new(config.width, config.height),
+                agent_pos: (0, 0),
+                agent_dir: 0,
+                carrying: None,
+                step_count: 0,
+                max_steps: config.max_steps,
+                task: Task::ReachGoal,
+            },
             mission: Arc::from(""),
-            step_count: 0,
             phase: Phase::NotStarted,
         };
         env.generate()?;
@@ -153,24 +131,29 @@ impl<G: Generator> MiniGridEnv<G> {
         &self.generator
     }
 
+    /// The world: grid, agent, carried object, step counter and task.
+    pub fn world(&self) -> &World {
+        &self.world
+    }
+
     /// The grid.
     pub fn grid(&self) -> &Grid {
-        &self.grid
+        &self.world.grid
     }
 
     /// The agent's position.
     pub fn agent_pos(&self) -> Pos {
-        self.agent_pos
+        self.world.agent_pos
     }
 
     /// The agent's direction, 0 right, 1 down, 2 left, 3 up.
     pub fn agent_dir(&self) -> u8 {
-        self.agent_dir
+        self.world.agent_dir
     }
 
     /// The carried object.
     pub fn carrying(&self) -> Option<&Obj> {
-        self.carrying.as_ref()
+        self.world.carrying.as_ref()
     }
 
     /// The mission.
@@ -180,7 +163,17 @@ impl<G: Generator> MiniGridEnv<G> {
 
     /// Steps taken in this episode.
     pub fn step_count(&self) -> usize {
-        self.step_count
+        self.world.step_count
+    }
+
+    /// Changes the side of the egocentric view (MiniGrid's `ViewSizeWrapper`); takes effect
+    /// from the next observation. Refused for an even size or one below 3.
+    pub fn set_agent_view_size(&mut self, size: usize) -> Result<(), GenError> {
+        if size < 3 || size.is_multiple_of(2) {
+            return Err(GenError::BadViewSize(size));
+        }
+        self.config.agent_view_size = size;
+        Ok(())
     }
 
     /// Moves the agent to `pos` facing `dir` (to replay a recorded start, for instance) and
@@ -195,44 +188,40 @@ impl<G: Generator> MiniGridEnv<G> {
             state: format!("agent at {pos:?} facing {dir}"),
             reason: reason.to_string(),
         };
+        let grid = &self.world.grid;
         if dir >= 4 {
             return Err(invalid("the direction must be 0..4"));
         }
-        if pos.0 >= self.grid.width() || pos.1 >= self.grid.height() {
+        if pos.0 >= grid.width() || pos.1 >= grid.height() {
             return Err(invalid("outside the grid"));
         }
-        if self
-            .grid
-            .get(pos.0, pos.1)
-            .is_some_and(|o| !o.can_overlap())
-        {
+        if grid.get(pos.0, pos.1).is_some_and(|o| !o.can_overlap()) {
             return Err(invalid("the cell is blocked"));
         }
-        self.agent_pos = pos;
-        self.agent_dir = dir;
+        self.world.agent_pos = pos;
+        self.world.agent_dir = dir;
         Ok(self.gen_obs())
+    }
+
+    /// What the agent sees from where it stands.
+    pub fn viewer(&self) -> Viewer<'_> {
+        Viewer {
+            pos: self.world.agent_pos,
+            dir: self.world.agent_dir,
+            carrying: self.world.carrying.as_ref(),
+            view_size: self.config.agent_view_size,
+            see_through_walls: self.config.see_through_walls,
+        }
     }
 
     /// The current observation.
     pub fn gen_obs(&self) -> MiniGridObs {
-        let viewer = Viewer {
-            pos: self.agent_pos,
-            dir: self.agent_dir,
-            carrying: self.carrying.as_ref(),
-            view_size: self.config.agent_view_size,
-            see_through_walls: self.config.see_through_walls,
-        };
         MiniGridObs {
-            image: obs::gen_image(&self.grid, &viewer),
+            image: obs::gen_image(&self.world.grid, &self.viewer()),
             view_size: self.config.agent_view_size,
-            direction: self.agent_dir,
+            direction: self.world.agent_dir,
             mission: Arc::clone(&self.mission),
         }
-    }
-
-    /// The success reward at the current step count.
-    fn success_reward(&self) -> f64 {
-        1.0 - 0.9 * (self.step_count as f64 / self.config.max_steps as f64)
     }
 
     /// Lays out a new episode with the env's RNG.
@@ -247,90 +236,17 @@ impl<G: Generator> MiniGridEnv<G> {
         if g.grid.get(pos.0, pos.1).is_some_and(|o| !o.can_overlap()) {
             return Err(GenError::BlockedStart(pos));
         }
-        self.grid = g.grid;
-        self.agent_pos = pos;
-        self.agent_dir = g.agent_dir % 4;
-        self.mission = Arc::from(g.mission);
-        self.carrying = None;
-        self.step_count = 0;
-        Ok(())
-    }
-
-    /// The cell in front of the agent, if inside the grid.
-    fn front_pos(&self) -> Option<Pos> {
-        let (dx, dy) = DIR_TO_VEC[usize::from(self.agent_dir)];
-        let x = self.agent_pos.0.checked_add_signed(dx as isize)?;
-        let y = self.agent_pos.1.checked_add_signed(dy as isize)?;
-        (x < self.grid.width() && y < self.grid.height()).then_some((x, y))
-    }
-
-    /// Applies one action; returns (reward, terminated).
-    fn apply(&mut self, action: Action) -> (f64, bool) {
-        let front = self.front_pos();
-        let ahead = front.and_then(|(x, y)| self.grid.get(x, y)).cloned();
-        match action {
-            Action::Left => self.agent_dir = (self.agent_dir + 3) % 4,
-            Action::Right => self.agent_dir = (self.agent_dir + 1) % 4,
-            Action::Forward => {
-                let Some(pos) = front else {
-                    return (0.0, false);
-                };
-                if ahead.as_ref().is_none_or(Obj::can_overlap) {
-                    self.agent_pos = pos;
-                }
-                match ahead {
-                    Some(Obj::Goal) => return (self.success_reward(), true),
-                    Some(Obj::Lava) => return (0.0, true),
-                    _ => {}
-                }
-            }
-            Action::Pickup => {
-                if let (Some((x, y)), Some(obj)) = (front, &ahead)
-                    && obj.can_pickup()
-                    && self.carrying.is_none()
-                {
-                    self.carrying = self.grid.take(x, y);
-                }
-            }
-            Action::Drop => {
-                if let (Some((x, y)), None) = (front, &ahead)
-                    && self.carrying.is_some()
-                {
-                    self.grid.set(x, y, self.carrying.take());
-                }
-            }
-            Action::Toggle => {
-                if let Some((x, y)) = front {
-                    self.toggle(x, y);
-                }
-            }
-            Action::Done => {}
-        }
-        (0.0, false)
-    }
-
-    /// MiniGrid's `toggle` on the object at `(x, y)`.
-    fn toggle(&mut self, x: usize, y: usize) {
-        let key_colour = match self.carrying {
-            Some(Obj::Key(c)) => Some(c),
-            _ => None,
+        self.world = World {
+            grid: g.grid,
+            agent_pos: pos,
+            agent_dir: g.agent_dir % 4,
+            carrying: None,
+            step_count: 0,
+            max_steps: self.config.max_steps,
+            task: g.task,
         };
-        match self.grid.get_mut(x, y) {
-            Some(Obj::Door(colour, state)) => {
-                *state = match *state {
-                    DoorState::Locked if key_colour == Some(*colour) => DoorState::Open,
-                    DoorState::Locked => DoorState::Locked,
-                    DoorState::Open => DoorState::Closed,
-                    DoorState::Closed => DoorState::Open,
-                };
-            }
-            Some(Obj::Box(..)) => {
-                if let Some(Obj::Box(_, contents)) = self.grid.take(x, y) {
-                    self.grid.set(x, y, contents.map(|b| *b));
-                }
-            }
-            _ => {}
-        }
+        self.mission = Arc::from(g.mission);
+        Ok(())
     }
 }
 
@@ -343,7 +259,7 @@ impl<G: Generator> Env for MiniGridEnv<G> {
     }
 
     fn action_space(&self) -> Space {
-        Space::discrete(Action::ALL.len() as u64)
+        Space::discrete(self.config.n_actions as u64)
     }
 
     fn reset(&mut self, seed: Option<u64>) -> (MiniGridObs, Info) {
@@ -371,12 +287,13 @@ impl<G: Generator> Env for MiniGridEnv<G> {
         if self.phase != Phase::Running {
             return Err(EnvError::ResetNeeded);
         }
-        let Some(action) = Action::from_index(*action) else {
-            return Err(EnvError::invalid_action(action, &self.action_space()));
+        let action = match Action::from_index(*action) {
+            Some(a) if *action < self.config.n_actions => a,
+            _ => return Err(EnvError::invalid_action(action, &self.action_space())),
         };
-        self.step_count += 1;
-        let (reward, terminated) = self.apply(action);
-        let truncated = self.step_count >= self.config.max_steps;
+        let Outcome { reward, terminated } =
+            self.generator.step(&mut self.world, &mut self.rng, action);
+        let truncated = self.world.step_count >= self.config.max_steps;
         if terminated || truncated {
             self.phase = Phase::Ended;
         }
@@ -393,7 +310,7 @@ impl<G: Generator> Env for MiniGridEnv<G> {
         if self.phase == Phase::NotStarted {
             return Err(EnvError::ResetNeeded);
         }
-        Ok(super::render::frame(&self.grid, self.agent_pos))
+        Ok(super::render::frame(&self.world.grid, self.world.agent_pos))
     }
 
     fn render_ansi(&self) -> Result<String, EnvError> {
@@ -401,22 +318,23 @@ impl<G: Generator> Env for MiniGridEnv<G> {
             return Err(EnvError::ResetNeeded);
         }
         Ok(super::render::ansi(
-            &self.grid,
-            self.agent_pos,
-            self.agent_dir,
+            &self.world.grid,
+            self.world.agent_pos,
+            self.world.agent_dir,
         ))
     }
 
     fn state(&self) -> Option<Value> {
         (self.phase != Phase::NotStarted).then(|| {
+            let (x, y) = self.world.agent_pos;
             Value::Dict(vec![
                 (
                     "agent_pos".to_string(),
-                    Value::Ints(vec![self.agent_pos.0 as i64, self.agent_pos.1 as i64]),
+                    Value::Ints(vec![x as i64, y as i64]),
                 ),
                 (
                     "agent_dir".to_string(),
-                    Value::Int(i64::from(self.agent_dir)),
+                    Value::Int(i64::from(self.world.agent_dir)),
                 ),
             ])
         })

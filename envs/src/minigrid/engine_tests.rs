@@ -39,6 +39,7 @@ fn env(objects: Vec<(Pos, Obj)>, max_steps: usize) -> MiniGridEnv<Fixed> {
         max_steps,
         see_through_walls: false,
         agent_view_size: 7,
+        n_actions: 7,
     };
     let mut env = MiniGridEnv::new(
         Fixed {
@@ -187,6 +188,7 @@ fn steps_outside_an_episode_or_the_action_space_are_refused() {
         max_steps: 10,
         see_through_walls: true,
         agent_view_size: 7,
+        n_actions: 7,
     };
     let fixed = Fixed {
         objects: vec![],
@@ -244,6 +246,7 @@ fn placement_fails_cleanly_without_a_free_cell() {
         max_steps: 10,
         see_through_walls: true,
         agent_view_size: 7,
+        n_actions: 7,
     };
     assert!(matches!(
         MiniGridEnv::new(Crowded, config),

@@ -9,8 +9,7 @@
 //! cell is cleared, the direction stays uniform) and the goal's cell. `max_steps = 100`; the
 //! walls block sight. The mission is MiniGrid's `"reach the goal"`.
 
-use rewardlab_core::BoxedEnv;
-
+use super::any::{BoxedMiniGrid, boxed};
 use super::engine::{EngineConfig, MiniGridEnv};
 use super::kwargs::{AGENT_VIEW_SIZE, engine_kwargs};
 use super::layout::{Gen, GenError, Generator, Pos};
@@ -113,15 +112,9 @@ const MAX_STEPS: KwargSpec = KwargSpec {
 
 const KWARGS: &[KwargSpec] = &[MAX_STEPS, AGENT_VIEW_SIZE, MAX_EPISODE_STEPS];
 
-fn build(kw: &Kwargs<'_>) -> Result<BoxedEnv, MakeError> {
+fn build(kw: &Kwargs<'_>) -> Result<BoxedMiniGrid, MakeError> {
     let (max_steps, view) = engine_kwargs(kw, MAX_STEPS_DEFAULT)?;
-    let env = FourRooms::default()
-        .env_with(max_steps, view)
-        .map_err(|e| MakeError::InvalidConfig {
-            id: kw.spec().id,
-            reason: e.to_string(),
-        })?;
-    kw.finish(env)
+    boxed(kw, FourRooms::default().env_with(max_steps, view))
 }
 
 /// The FourRooms row.
@@ -131,5 +124,5 @@ pub const SPECS: &[EnvSpec] = &[EnvSpec {
     max_episode_steps: None,
     reward_threshold: None,
     kwargs: KWARGS,
-    entry: crate::registry::Entry::Builder(build),
+    entry: crate::registry::Entry::MiniGrid(build),
 }];

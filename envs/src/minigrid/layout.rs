@@ -12,6 +12,7 @@ use rewardlab_core::rng::EnvRng;
 
 use super::grid::Grid;
 use super::object::{Color, Obj};
+use super::world::{Action, Outcome, Task, World};
 
 /// A cell position `(x, y)`.
 pub type Pos = (usize, usize);
@@ -43,8 +44,16 @@ pub enum GenError {
 
 /// An env's layout rule: MiniGrid's `_gen_grid`.
 pub trait Generator: std::fmt::Debug + Send + 'static {
-    /// Fills `g.grid` (empty, of the env's size), places the agent and sets the mission.
+    /// Fills `g.grid` (empty, of the env's size), places the agent, sets the mission and, if
+    /// the env has its own win/loss rule, `g.task`.
     fn gen_grid(&mut self, g: &mut Gen<'_>) -> Result<(), GenError>;
+
+    /// One step of the world. The default is [`World::apply`]; an env whose world changes by
+    /// itself (moving obstacles) wraps it, drawing from the env's RNG.
+    fn step(&mut self, world: &mut World, rng: &mut EnvRng, action: Action) -> Outcome {
+        let _ = rng;
+        world.apply(action)
+    }
 }
 
 /// The layout being generated, with MiniGrid's placement helpers and the env's RNG.
@@ -58,6 +67,8 @@ pub struct Gen<'a> {
     pub agent_dir: u8,
     /// The mission string.
     pub mission: String,
+    /// The win/loss rule ([`Task::ReachGoal`] unless the env sets another).
+    pub task: Task,
     rng: &'a mut EnvRng,
 }
 
@@ -69,6 +80,7 @@ impl<'a> Gen<'a> {
             agent_pos: None,
             agent_dir: 0,
             mission: String::new(),
+            task: Task::ReachGoal,
             rng,
         }
     }

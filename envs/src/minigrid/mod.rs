@@ -3,6 +3,8 @@
 //! - [`object`]: world objects ([`Obj`]: wall, floor, door, key, ball, box, goal, lava),
 //!   [`Color`], [`DoorState`] and MiniGrid's object/colour/state index tables.
 //! - [`grid`]: [`Grid`], cells indexed `(x, y)`, with MiniGrid's wall helpers.
+//! - [`world`]: [`World`], the state a step acts on, and [`Task`], the env-specific win/loss
+//!   rules as data.
 //! - [`engine`]: [`MiniGridEnv`], which owns reset/step/rewards/truncation around an env's
 //!   [`Generator`].
 //! - [`layout`]: the [`Generator`] hook (MiniGrid's `_gen_grid`) and [`Gen`], the layout
@@ -23,6 +25,7 @@
 //! FourRooms and DoorKey envs. The other envs, the wrappers, MiniGrid's look, `play`, the
 //! tabular export and the speed work are still to come.
 
+mod any;
 pub mod door_key;
 pub mod empty;
 pub mod engine;
@@ -35,15 +38,18 @@ pub mod layout;
 pub mod object;
 pub mod obs;
 pub mod render;
+pub mod world;
 
+pub use any::{AnyMiniGrid, BoxedMiniGrid, make};
 pub use door_key::{DoorKey, DoorKeyEnv};
 pub use empty::{Empty, EmptyEnv};
-pub use engine::{Action, EngineConfig, MiniGridEnv};
+pub use engine::{EngineConfig, MiniGridEnv};
 pub use four_rooms::{FourRooms, FourRoomsEnv};
 pub use grid::Grid;
 pub use layout::{Gen, GenError, Generator, Pos, RejectFn};
 pub use object::{Color, DoorState, Obj};
 pub use obs::MiniGridObs;
+pub use world::{Action, Outcome, Task, World};
 
 use crate::registry::EnvSpec;
 

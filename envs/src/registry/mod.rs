@@ -47,7 +47,13 @@ pub enum Entry {
     GridWorld(Option<BuiltinMap>),
     /// Any other env: its constructor.
     Builder(Builder),
+    /// A MiniGrid env, built typed so that [`crate::minigrid::make`] can hand it to the
+    /// MiniGrid wrappers.
+    MiniGrid(MiniGridBuilder),
 }
+
+/// The constructor of a MiniGrid row, from its checked kwargs.
+pub type MiniGridBuilder = fn(&Kwargs<'_>) -> Result<crate::minigrid::BoxedMiniGrid, MakeError>;
 
 /// A registered environment.
 #[derive(Debug, Clone, Copy)]
@@ -204,6 +210,7 @@ pub fn make(id: &str, kwargs: &[(String, String)]) -> Result<BoxedEnv, MakeError
     match spec.entry {
         Entry::GridWorld(builtin) => kw.finish(gridworld::from_kwargs(builtin, &kw)?),
         Entry::Builder(build) => build(&kw),
+        Entry::MiniGrid(build) => kw.finish(build(&kw)?),
     }
 }
 
