@@ -104,6 +104,40 @@ impl<'a> Gen<'a> {
         Color::ALL[self.rand_int(0, Color::ALL.len())]
     }
 
+    /// A uniform element of `items` (MiniGrid's `_rand_elem`); `None` if empty.
+    pub fn rand_elem<T: Clone>(&mut self, items: &[T]) -> Option<T> {
+        if items.is_empty() {
+            return None;
+        }
+        let i = self.rand_int(0, items.len());
+        Some(items[i].clone())
+    }
+
+    /// `k` distinct elements of `items` drawn uniformly without replacement, in draw order
+    /// (MiniGrid's `_rand_subset`); all of them, shuffled, if `k ≥ items.len()`.
+    pub fn rand_subset<T: Clone>(&mut self, items: &[T], k: usize) -> Vec<T> {
+        let mut pool = items.to_vec();
+        let mut out = Vec::with_capacity(k.min(pool.len()));
+        while out.len() < k && !pool.is_empty() {
+            let i = self.rand_int(0, pool.len());
+            out.push(pool.swap_remove(i));
+        }
+        out
+    }
+
+    /// A uniform position with `x` in `x_low..x_high` and `y` in `y_low..y_high` (MiniGrid's
+    /// `_rand_pos`).
+    pub fn rand_pos(&mut self, x_low: usize, x_high: usize, y_low: usize, y_high: usize) -> Pos {
+        let x = self.rand_int(x_low, x_high);
+        let y = self.rand_int(y_low, y_high);
+        (x, y)
+    }
+
+    /// The env's RNG, for draws the helpers above do not cover (shuffles).
+    pub fn rng(&mut self) -> &mut EnvRng {
+        self.rng
+    }
+
     /// Puts `obj` at `(x, y)` (MiniGrid's `put_obj`).
     pub fn put_obj(&mut self, obj: Obj, x: usize, y: usize) {
         self.grid.set(x, y, Some(obj));

@@ -26,12 +26,10 @@
 //! tabular export and the speed work are still to come.
 
 mod any;
-pub mod door_key;
-pub mod empty;
 pub mod engine;
 #[cfg(test)]
 mod engine_tests;
-pub mod four_rooms;
+pub mod envs;
 pub mod grid;
 mod kwargs;
 pub mod layout;
@@ -51,10 +49,37 @@ pub use object::{Color, DoorState, Obj};
 pub use obs::MiniGridObs;
 pub use world::{Action, Outcome, Task, World};
 
+pub use envs::{
+    blocked_unlock_pickup, crossing, dist_shift, door_key, dynamic_obstacles, empty, fetch,
+    four_rooms, go_to_door, go_to_object, key_corridor, lava_gap, locked_room, memory, multi_room,
+    obstructed_maze, put_near, red_blue_doors, unlock, unlock_pickup,
+};
+
 use crate::registry::EnvSpec;
 
 /// Each env file's rows, in listing order.
-const FAMILIES: &[&[EnvSpec]] = &[empty::SPECS, four_rooms::SPECS, door_key::SPECS];
+const FAMILIES: &[&[EnvSpec]] = &[
+    empty::SPECS,
+    four_rooms::SPECS,
+    door_key::SPECS,
+    multi_room::SPECS,
+    key_corridor::SPECS,
+    lava_gap::SPECS,
+    crossing::SPECS,
+    unlock::SPECS,
+    unlock_pickup::SPECS,
+    blocked_unlock_pickup::SPECS,
+    dist_shift::SPECS,
+    dynamic_obstacles::SPECS,
+    go_to_door::SPECS,
+    go_to_object::SPECS,
+    put_near::SPECS,
+    fetch::SPECS,
+    red_blue_doors::SPECS,
+    locked_room::SPECS,
+    memory::SPECS,
+    obstructed_maze::SPECS,
+];
 
 /// How many rows [`FAMILIES`] hold.
 const N_SPECS: usize = {

@@ -7,11 +7,11 @@
 //! the row just above the bottom wall), and the key a uniform free cell left of the wall not
 //! under the agent. `max_steps = 10·size²`; the walls block sight (MiniGrid's default).
 
-use super::any::{BoxedMiniGrid, boxed};
-use super::engine::{EngineConfig, MiniGridEnv};
-use super::kwargs::{AGENT_VIEW_SIZE, engine_kwargs};
-use super::layout::{Gen, GenError, Generator};
-use super::object::{Color, DoorState, Obj};
+use crate::minigrid::any::{BoxedMiniGrid, boxed};
+use crate::minigrid::engine::{EngineConfig, MiniGridEnv};
+use crate::minigrid::kwargs::{AGENT_VIEW_SIZE, engine_kwargs};
+use crate::minigrid::layout::{Gen, GenError, Generator};
+use crate::minigrid::object::{Color, DoorState, Obj};
 use crate::registry::{EnvSpec, KwargSpec, Kwargs, MAX_EPISODE_STEPS, MakeError};
 
 /// The mission of every DoorKey env.

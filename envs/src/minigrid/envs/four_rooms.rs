@@ -9,11 +9,11 @@
 //! cell is cleared, the direction stays uniform) and the goal's cell. `max_steps = 100`; the
 //! walls block sight. The mission is MiniGrid's `"reach the goal"`.
 
-use super::any::{BoxedMiniGrid, boxed};
-use super::engine::{EngineConfig, MiniGridEnv};
-use super::kwargs::{AGENT_VIEW_SIZE, engine_kwargs};
-use super::layout::{Gen, GenError, Generator, Pos};
-use super::object::Obj;
+use crate::minigrid::any::{BoxedMiniGrid, boxed};
+use crate::minigrid::engine::{EngineConfig, MiniGridEnv};
+use crate::minigrid::kwargs::{AGENT_VIEW_SIZE, engine_kwargs};
+use crate::minigrid::layout::{Gen, GenError, Generator, Pos};
+use crate::minigrid::object::Obj;
 use crate::registry::{EnvSpec, KwargSpec, Kwargs, MAX_EPISODE_STEPS, MakeError};
 
 /// The mission of FourRooms.

@@ -4,11 +4,11 @@
 //! facing a uniform direction. `max_steps = 4·size²`; these envs see through walls, as MiniGrid
 //! registers them (`EmptyEnv` passes `see_through_walls=True`).
 
-use super::any::{BoxedMiniGrid, boxed};
-use super::engine::{EngineConfig, MiniGridEnv};
-use super::kwargs::{AGENT_VIEW_SIZE, engine_kwargs};
-use super::layout::{Gen, GenError, Generator};
-use super::object::Obj;
+use crate::minigrid::any::{BoxedMiniGrid, boxed};
+use crate::minigrid::engine::{EngineConfig, MiniGridEnv};
+use crate::minigrid::kwargs::{AGENT_VIEW_SIZE, engine_kwargs};
+use crate::minigrid::layout::{Gen, GenError, Generator};
+use crate::minigrid::object::Obj;
 use crate::registry::{EnvSpec, KwargSpec, Kwargs, MAX_EPISODE_STEPS, MakeError};
 
 /// The mission of every Empty env.
