@@ -36,7 +36,11 @@ pub mod layout;
 pub mod object;
 pub mod obs;
 pub mod render;
+pub mod room_grid;
+pub mod solve;
+pub mod tabular;
 pub mod world;
+pub mod wrappers;
 
 pub use any::{AnyMiniGrid, BoxedMiniGrid, make};
 pub use door_key::{DoorKey, DoorKeyEnv};
