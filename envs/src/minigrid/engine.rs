@@ -205,13 +205,7 @@ impl<G: Generator> MiniGridEnv<G> {
 
     /// What the agent sees from where it stands.
     pub fn viewer(&self) -> Viewer<'_> {
-        Viewer {
-            pos: self.world.agent_pos,
-            dir: self.world.agent_dir,
-            carrying: self.world.carrying.as_ref(),
-            view_size: self.config.agent_view_size,
-            see_through_walls: self.config.see_through_walls,
-        }
+        Viewer::of(&self.world, &self.config)
     }
 
     /// The current observation.

@@ -14,7 +14,9 @@ use std::sync::Arc;
 
 use rewardlab_core::{BoxSpace, DType, Space, SpaceElem, Value, ValueTypeError};
 
+use super::engine::EngineConfig;
 use super::grid::Grid;
+use super::world::World;
 use super::object::{EMPTY_IDX, Obj};
 
 /// Unit vector of each direction: 0 right (+x), 1 down (+y), 2 left, 3 up, as `DIR_TO_VEC`.
@@ -82,6 +84,19 @@ pub struct Viewer<'a> {
     pub view_size: usize,
     /// Skip occlusion: every cell of the view is visible.
     pub see_through_walls: bool,
+}
+
+impl<'a> Viewer<'a> {
+    /// The agent of `world`, seeing as `config` says.
+    pub fn of(world: &'a World, config: &EngineConfig) -> Self {
+        Viewer {
+            pos: world.agent_pos,
+            dir: world.agent_dir,
+            carrying: world.carrying.as_ref(),
+            view_size: config.agent_view_size,
+            see_through_walls: config.see_through_walls,
+        }
+    }
 }
 
 /// The encoded `view × view × 3` image of what `viewer` sees in `grid`.
