@@ -160,6 +160,27 @@ enum Command {
         #[arg(long, default_value_t = rewardlab_envs::render::encode::DEFAULT_FPS)]
         fps: f64,
     },
+    /// Steer a MiniGrid env from the keyboard, as MiniGrid's manual control.
+    ///
+    /// ←/→ turn, ↑ forward, space toggle, PageUp or Tab pick up, PageDown or Shift+Tab drop,
+    /// Enter done, Backspace new episode, Escape or q quit. When stdin is not a terminal, reads
+    /// one key name per line (left, right, forward, pickup, drop, toggle, done, reset, quit).
+    Play {
+        /// Registered MiniGrid id (or any env with 7 or 3 discrete actions and a text
+        /// picture), e.g. MiniGrid-DoorKey-8x8-v0.
+        #[arg(long)]
+        env: String,
+        /// Constructor argument key=value (repeatable), e.g. --env-arg agent_view_size=5.
+        #[arg(long = "env-arg", value_name = "KEY=VALUE")]
+        env_args: Vec<EnvArg>,
+        /// Seed of the first reset and of the reset after each episode [default: the
+        /// env's own stream continues].
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Also write every state's picture to this GIF.
+        #[arg(long, value_name = "OUT.gif")]
+        record: Option<PathBuf>,
+    },
     /// Solve a built-in gridworld with value iteration; print values and the greedy policy and
     /// write a heatmap under runs/quickstart/.
     Quickstart {
@@ -256,6 +277,17 @@ fn run(cli: Cli) -> Result<(), CliError> {
             steps,
             out: &out,
             fps,
+        }),
+        Command::Play {
+            env,
+            env_args,
+            seed,
+            record,
+        } => cli::play::run(&cli::play::PlayArgs {
+            env: &env,
+            env_args: &env_args,
+            seed,
+            record: record.as_deref(),
         }),
         Command::Quickstart {
             env,

@@ -2,6 +2,7 @@
 
 pub mod bench;
 pub mod envs;
+pub mod play;
 pub mod plot;
 pub mod quickstart;
 pub mod render;

@@ -117,7 +117,7 @@ impl<G: Generator> MiniGridEnv<G> {
             mission: Arc::from(""),
             phase: Phase::NotStarted,
         };
-        env.generate()?;
+        env.generate_until_ok()?;
         Ok(env)
     }
 
@@ -218,6 +218,20 @@ impl<G: Generator> MiniGridEnv<G> {
         }
     }
 
+    /// Lays out a new episode, redrawing after a failed placement (as MiniGrid's retry loops
+    /// do) up to [`MAX_REGENERATIONS`] times; a configuration error is returned at once.
+    fn generate_until_ok(&mut self) -> Result<(), GenError> {
+        let mut last = GenError::NoAgent;
+        for _ in 0..MAX_REGENERATIONS {
+            match self.generate() {
+                Ok(()) => return Ok(()),
+                Err(e @ (GenError::InvalidConfig(_) | GenError::BadViewSize(_))) => return Err(e),
+                Err(e) => last = e,
+            }
+        }
+        Err(last)
+    }
+
     /// Lays out a new episode with the env's RNG.
     fn generate(&mut self) -> Result<(), GenError> {
         let view = self.config.agent_view_size;
@@ -258,20 +272,10 @@ impl<G: Generator> Env for MiniGridEnv<G> {
 
     fn reset(&mut self, seed: Option<u64>) -> (MiniGridObs, Info) {
         reseed(&mut self.rng, seed);
-        let mut last = None;
-        for _ in 0..MAX_REGENERATIONS {
-            match self.generate() {
-                Ok(()) => {
-                    last = None;
-                    break;
-                }
-                Err(e) => last = Some(e),
-            }
-        }
-        if let Some(e) = last {
-            // `new` generated one layout successfully, so a generator that fails this often
-            // has a bug; there is no error channel in `reset`.
-            panic!("MiniGrid layout generation failed {MAX_REGENERATIONS} times: {e}");
+        if let Err(e) = self.generate_until_ok() {
+            // `new` generated a layout with these settings, so a generator that fails this
+            // often has a bug; there is no error channel in `reset`.
+            panic!("MiniGrid layout generation failed: {e}");
         }
         self.phase = Phase::Running;
         (self.gen_obs(), Info::new())
@@ -304,7 +308,12 @@ impl<G: Generator> Env for MiniGridEnv<G> {
         if self.phase == Phase::NotStarted {
             return Err(EnvError::ResetNeeded);
         }
-        Ok(super::render::frame(&self.world.grid, self.world.agent_pos))
+        let viewer = self.viewer();
+        Ok(super::render::render_world(
+            &self.world,
+            Some(&viewer),
+            super::render::TILE_PIXELS,
+        ))
     }
 
     fn render_ansi(&self) -> Result<String, EnvError> {

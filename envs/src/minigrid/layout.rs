@@ -40,6 +40,9 @@ pub enum GenError {
     /// The view size is not an odd number of at least 3.
     #[error("agent_view_size {0} must be odd and at least 3")]
     BadViewSize(usize),
+    /// An env parameter out of its range (the message names it and the range).
+    #[error("invalid MiniGrid parameter: {0}")]
+    InvalidConfig(String),
 }
 
 /// An env's layout rule: MiniGrid's `_gen_grid`.

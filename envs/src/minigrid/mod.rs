@@ -1,29 +1,37 @@
-//! MiniGrid: a Rust port of the MiniGrid 3.2 suite's engine, observation encoding and envs.
+//! MiniGrid: a Rust port of the MiniGrid 3.2 suite — engine, observation encoding, the
+//! environments, wrappers, MiniGrid's look, a tabular export and a solver.
+//!
+//! The engine owns the episode; an environment is only a layout rule. Each file under
+//! [`envs`] is a [`Generator`] (MiniGrid's `_gen_grid`) that draws the grid with [`Gen`]'s
+//! placement helpers (and [`room_grid`] for the room-grid envs), places the agent, names the
+//! mission and picks a [`Task`] — the env's win/loss rule as data, where MiniGrid overrides
+//! `step` in each env. So [`World::apply`] is the one step function, shared by the env, the
+//! [`solve`]r and the [`tabular`] export.
 //!
 //! - [`object`]: world objects ([`Obj`]: wall, floor, door, key, ball, box, goal, lava),
 //!   [`Color`], [`DoorState`] and MiniGrid's object/colour/state index tables.
 //! - [`grid`]: [`Grid`], cells indexed `(x, y)`, with MiniGrid's wall helpers.
-//! - [`world`]: [`World`], the state a step acts on, and [`Task`], the env-specific win/loss
-//!   rules as data.
-//! - [`engine`]: [`MiniGridEnv`], which owns reset/step/rewards/truncation around an env's
-//!   [`Generator`].
-//! - [`layout`]: the [`Generator`] hook (MiniGrid's `_gen_grid`) and [`Gen`], the layout
-//!   under construction with the placement helpers.
+//! - [`world`]: [`World`], the state a step acts on, [`Action`], [`Task`] and [`Outcome`].
+//! - [`layout`]: the [`Generator`] hook and [`Gen`], the layout under construction.
+//! - [`engine`]: [`MiniGridEnv`], which owns reset/step/truncation/observation around an env's
+//!   generator; [`AnyMiniGrid`] is its typed face for wrappers, and [`make`] builds one by id.
 //! - [`obs`](mod@obs): the egocentric image with MiniGrid's occlusion, as [`MiniGridObs`];
 //!   its [`rewardlab_core::Value`] form is `{"image": U8 (view·view·3, C order of
 //!   `obs["image"]`), "direction": Int, "mission": Text}`.
-//! - [`empty`]: the Empty envs; [`four_rooms`]: FourRooms; [`door_key`]: the DoorKey envs.
-//! - [`render`](mod@render): a tile picture and MiniGrid's `pprint_grid` text.
+//! - [`envs`]: the environments, one family per file, with MiniGrid's ids and defaults.
+//! - [`wrappers`]: MiniGrid's observation and bonus wrappers, over any [`AnyMiniGrid`].
+//! - [`render`](mod@render): MiniGrid's tiles (pixel for pixel), the agent's point of view,
+//!   and MiniGrid's `pprint_grid` text.
+//! - [`solve`]: shortest solutions by breadth-first search over worlds.
+//! - [`tabular`]: reachable states of a layout as a core [`rewardlab_core::mdp::Mdp`].
 //!
-//! Observations, rewards and flags equal MiniGrid's step for step on the layouts that do not
-//! depend on the RNG (checked in `envs/tests/minigrid_empty.rs` against recorded fixtures).
-//! Layout randomness follows MiniGrid's distributions with our own RNG.
+//! Checked against MiniGrid 3.2: observations, rewards and flags step for step on the layouts
+//! that do not depend on the RNG (`envs/tests/minigrid_empty.rs`, `minigrid_reference.rs`);
+//! layout distributions through the mean shortest-solution length per family
+//! (`minigrid_reference.rs`). Layout randomness follows MiniGrid's draws with our own RNG.
 //!
-//! The rows of [`SPECS`] join the registry like every family's: `rewardlab_envs::make`.
-//!
-//! This is the first slice of the port (issue 4): the engine, the observation, and the Empty,
-//! FourRooms and DoorKey envs. The other envs, the wrappers, MiniGrid's look, `play`, the
-//! tabular export and the speed work are still to come.
+//! Invariant: an env's win/loss rules live in [`Task`] (or, for a world that moves by itself,
+//! in [`Generator::step`]), never in the engine's step.
 
 mod any;
 pub mod engine;
@@ -43,14 +51,31 @@ pub mod world;
 pub mod wrappers;
 
 pub use any::{AnyMiniGrid, BoxedMiniGrid, make};
+pub use blocked_unlock_pickup::{BlockedUnlockPickup, BlockedUnlockPickupEnv};
+pub use crossing::{Crossing, CrossingEnv};
+pub use dist_shift::{DistShift, DistShiftEnv};
 pub use door_key::{DoorKey, DoorKeyEnv};
+pub use dynamic_obstacles::{DynamicObstacles, DynamicObstaclesEnv};
 pub use empty::{Empty, EmptyEnv};
 pub use engine::{EngineConfig, MiniGridEnv};
+pub use fetch::{Fetch, FetchEnv};
 pub use four_rooms::{FourRooms, FourRoomsEnv};
+pub use go_to_door::{GoToDoor, GoToDoorEnv};
+pub use go_to_object::{GoToObject, GoToObjectEnv};
 pub use grid::Grid;
+pub use key_corridor::{KeyCorridor, KeyCorridorEnv};
+pub use lava_gap::{LavaGap, LavaGapEnv};
 pub use layout::{Gen, GenError, Generator, Pos, RejectFn};
+pub use locked_room::{LockedRoom, LockedRoomEnv};
+pub use memory::{Memory, MemoryEnv};
+pub use multi_room::{MultiRoom, MultiRoomEnv};
 pub use object::{Color, DoorState, Obj};
 pub use obs::MiniGridObs;
+pub use obstructed_maze::{ObstructedMaze1Dlhb, ObstructedMaze1DlhbEnv};
+pub use put_near::{PutNear, PutNearEnv};
+pub use red_blue_doors::{RedBlueDoors, RedBlueDoorsEnv};
+pub use unlock::{Unlock, UnlockEnv};
+pub use unlock_pickup::{UnlockPickup, UnlockPickupEnv};
 pub use world::{Action, Outcome, Task, World};
 
 pub use envs::{

@@ -16,8 +16,8 @@ use rewardlab_core::{BoxSpace, DType, Space, SpaceElem, Value, ValueTypeError};
 
 use super::engine::EngineConfig;
 use super::grid::Grid;
-use super::world::World;
 use super::object::{EMPTY_IDX, Obj};
+use super::world::World;
 
 /// Unit vector of each direction: 0 right (+x), 1 down (+y), 2 left, 3 up, as `DIR_TO_VEC`.
 pub const DIR_TO_VEC: [(i64, i64); 4] = [(1, 0), (0, 1), (-1, 0), (0, -1)];
@@ -139,6 +139,52 @@ pub fn gen_image(grid: &Grid, viewer: &Viewer<'_>) -> Vec<u8> {
         }
     }
     image
+}
+
+/// The world cell shown at view cell `(vx, vy)` (agent at `(view/2, view−1)` looking towards
+/// `vy = 0`); it may lie outside the grid, where the view shows a wall.
+pub fn view_to_world(viewer: &Viewer<'_>, vx: usize, vy: usize) -> (i64, i64) {
+    let n = viewer.view_size as i64;
+    let (fx, fy) = DIR_TO_VEC[usize::from(viewer.dir % 4)];
+    let (rx, ry) = (-fy, fx);
+    let ahead = n - 1 - vy as i64;
+    let side = vx as i64 - n / 2;
+    (
+        viewer.pos.0 as i64 + fx * ahead + rx * side,
+        viewer.pos.1 as i64 + fy * ahead + ry * side,
+    )
+}
+
+/// The view's cells, `[x][y]` (index `x·view + y`), as the agent's slice of `grid` holds them
+/// before occlusion: cells outside the world are walls and the agent's own cell shows the
+/// grid (not yet the carried object). What renderers draw for the agent's point of view.
+pub fn view_cells<'g>(grid: &'g Grid, viewer: &Viewer<'_>) -> Vec<Option<&'g Obj>> {
+    let n = viewer.view_size;
+    let mut view = Vec::with_capacity(n * n);
+    for vx in 0..n {
+        for vy in 0..n {
+            let (wx, wy) = view_to_world(viewer, vx, vy);
+            let inside =
+                wx >= 0 && wy >= 0 && (wx as usize) < grid.width() && (wy as usize) < grid.height();
+            view.push(if inside {
+                grid.get(wx as usize, wy as usize)
+            } else {
+                Some(&Obj::WALL)
+            });
+        }
+    }
+    view
+}
+
+/// Which view cells the agent sees, `[x][y]` (index `x·view + y`): MiniGrid's `vis_mask` of
+/// `gen_obs_grid` (all true when the viewer sees through walls). The cells of
+/// [`gen_image`] that are not visible encode as unseen.
+pub fn visibility(grid: &Grid, viewer: &Viewer<'_>) -> Vec<bool> {
+    let n = viewer.view_size;
+    if viewer.see_through_walls {
+        return vec![true; n * n];
+    }
+    process_vis(&view_cells(grid, viewer), n)
 }
 
 /// MiniGrid's visibility mask over a view (`[x][y]`, agent at `(n/2, n−1)`): light spreads
@@ -282,5 +328,24 @@ mod tests {
         let v = obs.to_value();
         assert!(observation_space(7).contains(&v));
         assert_eq!(MiniGridObs::from_value(v), Ok(obs));
+    }
+
+    #[test]
+    fn the_visibility_mask_is_what_the_image_leaves_seen() {
+        let mut g = Grid::new(9, 9);
+        g.wall_rect(0, 0, 9, 9);
+        g.set(4, 6, Some(Obj::Door(Color::Red, DoorState::Closed)));
+        g.horz_wall(0, 6, 4, &Obj::WALL);
+        g.horz_wall(5, 6, 4, &Obj::WALL);
+        let v = viewer((4, 7), 3, false);
+        let mask = visibility(&g, &v);
+        let img = gen_image(&g, &v);
+        for (i, seen) in mask.iter().enumerate() {
+            assert_eq!(*seen, img[i * 3] != UNSEEN_IDX, "cell {i}");
+        }
+        assert!(mask.iter().any(|s| !s), "the door row hides the rest");
+        assert_eq!(view_to_world(&v, 3, 6), (4, 7));
+        assert_eq!(view_to_world(&v, 3, 5), (4, 6));
+        assert_eq!(view_to_world(&v, 4, 6), (5, 7), "facing up, right is +x");
     }
 }

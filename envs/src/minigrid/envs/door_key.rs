@@ -1,6 +1,15 @@
 //! MiniGrid-DoorKey: a walled square split by a vertical wall with a locked yellow door; the
 //! yellow key lies on the agent's (left) side and the goal in the bottom-right corner.
 //!
+//! - Description: pick up the key, unlock the door and reach the goal (layout rule below).
+//! - Actions: the 7 MiniGrid actions; turning, `forward`, `pickup` and `toggle` matter.
+//! - Observations: the 7 × 7 egocentric view, direction and the mission
+//!   `"use the key to open the door and then get to the goal"`.
+//! - Rewards: `1 − 0.9·step_count/max_steps` on the goal, else 0.
+//! - Start: a uniform free cell left of the splitting wall, a uniform direction.
+//! - Episode end: the goal (terminated) or `max_steps` (truncated).
+//! - Arguments: `size` (≥ 5), `max_steps` (`10·size²`), `agent_view_size`.
+//!
 //! The layout rule is MiniGrid's, draw for draw in order: the splitting column is uniform in
 //! `2..size-2`, the agent a uniform free cell left of it (before the door exists) facing a
 //! uniform direction, the door row uniform in `1..size-2` (MiniGrid never puts the door in
@@ -59,10 +68,9 @@ impl DoorKey {
         agent_view_size: usize,
     ) -> Result<DoorKeyEnv, GenError> {
         if size < 5 {
-            return Err(GenError::NoFreeCell {
-                top: (0, 0),
-                size: (size, size),
-            });
+            return Err(GenError::InvalidConfig(format!(
+                "size = {size}: must be at least 5"
+            )));
         }
         let config = EngineConfig::square(size, max_steps, false, agent_view_size);
         MiniGridEnv::new(DoorKey { size }, config)

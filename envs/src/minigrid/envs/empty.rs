@@ -1,5 +1,14 @@
 //! MiniGrid-Empty: a walled square room with the goal in the bottom-right corner.
 //!
+//! - Description: walk to the goal at `(size−2, size−2)`; the layout has no other object.
+//! - Actions: the 7 MiniGrid actions; only `left`, `right` and `forward` do anything here.
+//! - Observations: the 7 × 7 egocentric view, direction and the mission
+//!   `"get to the green goal square"`.
+//! - Rewards: `1 − 0.9·step_count/max_steps` on the goal, else 0.
+//! - Start: `(1, 1)` facing right; the `Random` ids a uniform free cell and direction.
+//! - Episode end: the goal (terminated) or `max_steps` (truncated).
+//! - Arguments: `size` (≥ 4), `random_start`, `max_steps` (`4·size²`), `agent_view_size`.
+//!
 //! The agent starts at `(1, 1)` facing right, or (the `Random` ids) on a uniform free cell
 //! facing a uniform direction. `max_steps = 4·size²`; these envs see through walls, as MiniGrid
 //! registers them (`EmptyEnv` passes `see_through_walls=True`).
@@ -58,10 +67,9 @@ impl Empty {
         agent_view_size: usize,
     ) -> Result<EmptyEnv, GenError> {
         if size < 4 {
-            return Err(GenError::NoFreeCell {
-                top: (0, 0),
-                size: (size, size),
-            });
+            return Err(GenError::InvalidConfig(format!(
+                "size = {size}: must be at least 4"
+            )));
         }
         let config = EngineConfig::square(size, max_steps, true, agent_view_size);
         MiniGridEnv::new(Empty { size, random_start }, config)

@@ -1,6 +1,15 @@
 //! MiniGrid-FourRooms: a 19 × 19 walled square cut into four rooms by a cross of walls, each
 //! of the cross's four arms pierced by one gap; the agent and the goal are placed uniformly.
 //!
+//! - Description: find the goal, which may lie in any of the four rooms (layout rule below).
+//! - Actions: the 7 MiniGrid actions; only `left`, `right` and `forward` do anything here.
+//! - Observations: the 7 × 7 egocentric view, direction and the mission `"reach the goal"`.
+//! - Rewards: `1 − 0.9·step_count/max_steps` on the goal, else 0.
+//! - Start: a uniform free cell and direction (or a fixed `agent_pos`).
+//! - Episode end: the goal (terminated) or `max_steps` (truncated, 100).
+//! - Arguments: `agent_pos`, `goal_pos` (interior cells or `None`), `max_steps`,
+//!   `agent_view_size`.
+//!
 //! The layout rule is MiniGrid's, draw for draw in order: for each room, row by row, the wall
 //! to its right gets a gap at a uniform row strictly inside the room's span, and the wall below
 //! it a gap at a uniform column strictly inside its span (four gaps in all, since the outer
@@ -93,9 +102,12 @@ impl FourRooms {
         agent_view_size: usize,
     ) -> Result<FourRoomsEnv, GenError> {
         let inside = |p: Pos| (1..SIZE - 1).contains(&p.0) && (1..SIZE - 1).contains(&p.1);
-        for pos in [self.agent_pos, self.goal_pos].into_iter().flatten() {
-            if !inside(pos) {
-                return Err(GenError::BlockedStart(pos));
+        for (name, pos) in [("agent_pos", self.agent_pos), ("goal_pos", self.goal_pos)] {
+            if let Some(pos) = pos.filter(|&p| !inside(p)) {
+                return Err(GenError::InvalidConfig(format!(
+                    "{name} = {pos:?}: x and y must be in 1..{}",
+                    SIZE - 1
+                )));
             }
         }
         let config = EngineConfig::square(SIZE, max_steps, false, agent_view_size);

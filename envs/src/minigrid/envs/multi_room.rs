@@ -1,6 +1,369 @@
-//! (being written)
+//! MiniGrid-MultiRoom: a chain of rooms of random sizes, each joined to the next by a closed
+//! door; the agent starts in the first room and must reach the goal in the last one.
+//!
+//! - Description: open the doors of the chain, room after room, and reach the goal in the
+//!   last room (layout rule below).
+//! - Actions: the 7 MiniGrid actions; only turning, `forward` and `toggle` matter.
+//! - Observations: the 7 × 7 egocentric view; walls block sight (MiniGrid's default).
+//! - Rewards: `1 − 0.9·step_count/max_steps` on the goal, else 0.
+//! - Start: a uniform free cell of the first room, a uniform direction.
+//! - Episode end: the goal (terminated) or `max_steps` (truncated, `20·max_num_rooms`).
+//! - Arguments: `min_num_rooms`, `max_num_rooms`, `max_room_size` (≥ 4), `width`,
+//!   `height` (25 × 25), as MiniGrid's constructor.
+//!
+//! The layout rule is MiniGrid's `_placeRoom`, draw for draw in order. The room count is
+//! uniform in `min..=max`; then attempts are drawn until one chains that many rooms: the first
+//! room's corner is uniform in `0..width-2` on both axes (MiniGrid uses the width for both),
+//! each room's sides are uniform in `4..=max_room_size`, a room entered through a wall is
+//! shifted along it uniformly so the door is strictly inside that wall, and a room that leaves
+//! the grid or meets an earlier room (not the one it is entered from) is refused; from each
+//! placed room up to 8 exits are tried, each on a uniform wall other than the entry one at a
+//! uniform cell strictly inside it. MiniGrid keeps the first attempt that reaches the count,
+//! and so do we (looping inside the generator; after [`MAX_ATTEMPTS`] a [`GenError`] makes the
+//! engine redraw from the room count). The rooms' walls are drawn in order, then each entry
+//! door, closed, of a uniform colour other than the previous door's (drawn from the colours
+//! sorted by name, as MiniGrid). The agent goes on a uniform free cell of the first room
+//! (uniform direction), then the goal on a uniform free cell of the last room.
 
-use crate::registry::EnvSpec;
+use crate::minigrid::any::{BoxedMiniGrid, boxed};
+use crate::minigrid::engine::{EngineConfig, MiniGridEnv};
+use crate::minigrid::kwargs::{AGENT_VIEW_SIZE, engine_kwargs};
+use crate::minigrid::layout::{Gen, GenError, Generator, Pos};
+use crate::minigrid::object::{Color, DoorState, Obj};
+use crate::registry::{EnvSpec, KwargSpec, Kwargs, MAX_EPISODE_STEPS, MakeError};
 
-/// The rows of this family.
-pub const SPECS: &[EnvSpec] = &[];
+/// The mission of every MultiRoom env.
+pub const MISSION: &str = "traverse the rooms to get to the goal";
+
+/// The colours sorted by name: the order MiniGrid draws a door colour from (`sorted(set)`).
+pub(crate) const COLORS_BY_NAME: [Color; 6] = [
+    Color::Blue,
+    Color::Green,
+    Color::Grey,
+    Color::Purple,
+    Color::Red,
+    Color::Yellow,
+];
+
+/// How many placement attempts one layout may take before the engine redraws it. MiniGrid
+/// loops without bound; at the registered sizes an attempt succeeds often enough that this is
+/// never reached.
+pub const MAX_ATTEMPTS: usize = 10_000;
+
+/// The smallest room side, walls included (MiniGrid's `minSz`).
+const MIN_ROOM_SIZE: i64 = 4;
+
+/// Wall indices, MiniGrid's: 0 right (east), 1 bottom (south), 2 left (west), 3 top (north).
+const LEFT_WALL: u8 = 2;
+
+/// One room of the chain, in grid coordinates (walls included).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Room {
+    /// Top-left corner.
+    pub top: Pos,
+    /// Width and height.
+    pub size: Pos,
+    /// The door it is entered through (for the first room: its corner, and no door is put).
+    pub entry_door: Pos,
+}
+
+/// A room while placing: signed, since MiniGrid draws corners that may fall off the grid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Placed {
+    top: (i64, i64),
+    size: (i64, i64),
+    entry: (i64, i64),
+}
+
+/// The MultiRoom layout rule, with MiniGrid's constructor parameters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MultiRoom {
+    /// Fewest rooms (MiniGrid's `minNumRooms`, ≥ 1).
+    pub min_num_rooms: usize,
+    /// Most rooms (`maxNumRooms`, ≥ `min_num_rooms`).
+    pub max_num_rooms: usize,
+    /// Largest room side, walls included (`maxRoomSize`, ≥ 4).
+    pub max_room_size: usize,
+    /// The rooms of the current layout, in chain order.
+    rooms: Vec<Room>,
+    /// The attempt being placed, kept between resets so a reset does not allocate it.
+    scratch: Vec<Placed>,
+}
+
+impl MultiRoom {
+    /// The rule with these room counts and largest room side.
+    pub fn new(min_num_rooms: usize, max_num_rooms: usize, max_room_size: usize) -> Self {
+        MultiRoom {
+            min_num_rooms,
+            max_num_rooms,
+            max_room_size,
+            rooms: Vec::new(),
+            scratch: Vec::new(),
+        }
+    }
+
+    /// The rooms of the last generated layout, first (the agent's) to last (the goal's).
+    pub fn rooms(&self) -> &[Room] {
+        &self.rooms
+    }
+
+    /// The env on a 25 × 25 grid with MiniGrid's defaults (`max_steps = 20·max_num_rooms`,
+    /// view 7, walls blocking sight).
+    pub fn env(self) -> Result<MultiRoomEnv, GenError> {
+        let max_steps = 20 * self.max_num_rooms;
+        self.env_with(25, 25, max_steps, 7)
+    }
+
+    /// The env with an explicit grid size, `max_steps` and view size. Refused (as MiniGrid's
+    /// assertions) without rooms, with `max < min` or with rooms smaller than 4.
+    pub fn env_with(
+        self,
+        width: usize,
+        height: usize,
+        max_steps: usize,
+        agent_view_size: usize,
+    ) -> Result<MultiRoomEnv, GenError> {
+        let invalid = |what: String| Err(GenError::InvalidConfig(what));
+        if self.min_num_rooms == 0 {
+            return invalid("min_num_rooms = 0: must be at least 1".into());
+        }
+        if self.max_num_rooms < self.min_num_rooms {
+            return invalid(format!(
+                "max_num_rooms = {}: must be at least min_num_rooms = {}",
+                self.max_num_rooms, self.min_num_rooms
+            ));
+        }
+        if self.max_room_size < MIN_ROOM_SIZE as usize {
+            return invalid(format!(
+                "max_room_size = {}: must be at least {MIN_ROOM_SIZE}",
+                self.max_room_size
+            ));
+        }
+        if width < 3 || height < 3 {
+            return invalid(format!(
+                "width × height = {width} × {height}: both must be at least 3"
+            ));
+        }
+        let config = EngineConfig {
+            width,
+            height,
+            ..EngineConfig::square(width, max_steps, false, agent_view_size)
+        };
+        MiniGridEnv::new(self, config)
+    }
+
+    /// MiniGrid's `_placeRoom`: tries to add a room entered through `entry_wall` at
+    /// `entry_door`, then up to 8 exits from it. `false` if this room itself does not fit.
+    fn place_room(
+        &self,
+        g: &mut Gen<'_>,
+        num_left: usize,
+        rooms: &mut Vec<Placed>,
+        entry_wall: u8,
+        entry_door: (i64, i64),
+    ) -> bool {
+        let max = self.max_room_size as i64;
+        let size_x = rand_signed(g, MIN_ROOM_SIZE, max + 1);
+        let size_y = rand_signed(g, MIN_ROOM_SIZE, max + 1);
+        let (x, y) = entry_door;
+        // The door must lie strictly inside the entry wall, so the room is shifted along it.
+        let top = if rooms.is_empty() {
+            entry_door
+        } else {
+            match entry_wall {
+                0 => (x - size_x + 1, rand_signed(g, y - size_y + 2, y)),
+                1 => (rand_signed(g, x - size_x + 2, x), y - size_y + 1),
+                2 => (x, rand_signed(g, y - size_y + 2, y)),
+                _ => (rand_signed(g, x - size_x + 2, x), y),
+            }
+        };
+        let (w, h) = (g.grid.width() as i64, g.grid.height() as i64);
+        // MiniGrid's bounds test: note `>=` on the height, so no room touches the bottom row.
+        if top.0 < 0 || top.1 < 0 || top.0 + size_x > w || top.1 + size_y >= h {
+            return false;
+        }
+        // The room it is entered from shares a wall with it and is not tested; the test is
+        // MiniGrid's, which lets a room touch an earlier one only on its right or bottom side.
+        let earlier = &rooms[..rooms.len().saturating_sub(1)];
+        let overlaps = earlier.iter().any(|r| {
+            !(top.0 + size_x < r.top.0
+                || r.top.0 + r.size.0 <= top.0
+                || top.1 + size_y < r.top.1
+                || r.top.1 + r.size.1 <= top.1)
+        });
+        if overlaps {
+            return false;
+        }
+        rooms.push(Placed {
+            top,
+            size: (size_x, size_y),
+            entry: entry_door,
+        });
+        if num_left == 1 {
+            return true;
+        }
+        for _ in 0..8 {
+            // A uniform wall among the three others, in index order (MiniGrid's sorted set).
+            let k = g.rand_int(0, 3) as u8;
+            let exit_wall = if k >= entry_wall { k + 1 } else { k };
+            let exit = match exit_wall {
+                0 => (top.0 + size_x - 1, top.1 + rand_signed(g, 1, size_y - 1)),
+                1 => (top.0 + rand_signed(g, 1, size_x - 1), top.1 + size_y - 1),
+                2 => (top.0, top.1 + rand_signed(g, 1, size_y - 1)),
+                _ => (top.0 + rand_signed(g, 1, size_x - 1), top.1),
+            };
+            if self.place_room(g, num_left - 1, rooms, (exit_wall + 2) % 4, exit) {
+                break;
+            }
+        }
+        true
+    }
+}
+
+/// A uniform integer in `low..high` on signed bounds (MiniGrid's `_rand_int`, which MultiRoom
+/// calls with negative lows); `low` if the range is empty.
+fn rand_signed(g: &mut Gen<'_>, low: i64, high: i64) -> i64 {
+    let span = usize::try_from(high - low).unwrap_or(0);
+    low + g.rand_int(0, span) as i64
+}
+
+/// A placed room's signed pair as a grid position (placement keeps rooms inside the grid).
+fn pos(p: (i64, i64)) -> Pos {
+    (p.0.max(0) as usize, p.1.max(0) as usize)
+}
+
+impl Generator for MultiRoom {
+    fn gen_grid(&mut self, g: &mut Gen<'_>) -> Result<(), GenError> {
+        let (w, h) = (g.grid.width(), g.grid.height());
+        let num_rooms = g.rand_int(self.min_num_rooms, self.max_num_rooms + 1);
+        let mut rooms = std::mem::take(&mut self.scratch);
+        rooms.clear();
+        let mut attempts = 0;
+        while rooms.len() < num_rooms {
+            attempts += 1;
+            if attempts > MAX_ATTEMPTS {
+                return Err(GenError::NoFreeCell {
+                    top: (0, 0),
+                    size: (w, h),
+                });
+            }
+            rooms.clear();
+            // MiniGrid draws both coordinates of the first corner below `width - 2`.
+            let entry = (
+                rand_signed(g, 0, w as i64 - 2),
+                rand_signed(g, 0, w as i64 - 2),
+            );
+            self.place_room(g, num_rooms, &mut rooms, LEFT_WALL, entry);
+        }
+        self.rooms.clear();
+        self.rooms.extend(rooms.iter().map(|r| Room {
+            top: pos(r.top),
+            size: pos(r.size),
+            entry_door: pos(r.entry),
+        }));
+        self.scratch = rooms;
+
+        let mut prev_color = None;
+        for (i, room) in self.rooms.iter().enumerate() {
+            let ((x, y), (sx, sy)) = (room.top, room.size);
+            g.grid.horz_wall(x, y, sx, &Obj::WALL);
+            g.grid.horz_wall(x, y + sy - 1, sx, &Obj::WALL);
+            g.grid.vert_wall(x, y, sy, &Obj::WALL);
+            g.grid.vert_wall(x + sx - 1, y, sy, &Obj::WALL);
+            if i > 0 {
+                let n_choices = if prev_color.is_some() { 5 } else { 6 };
+                let k = g.rand_int(0, n_choices);
+                let color = COLORS_BY_NAME
+                    .into_iter()
+                    .filter(|&c| Some(c) != prev_color)
+                    .nth(k)
+                    .unwrap_or(Color::Red);
+                let (dx, dy) = room.entry_door;
+                g.put_obj(Obj::Door(color, DoorState::Closed), dx, dy);
+                prev_color = Some(color);
+            }
+        }
+        let (Some(&first), Some(&last)) = (self.rooms.first(), self.rooms.last()) else {
+            // Only a rule built without the constructor's checks can ask for no rooms.
+            return Err(GenError::InvalidConfig(format!(
+                "max_num_rooms = {}: must be at least 1",
+                self.max_num_rooms
+            )));
+        };
+        g.place_agent(Some(first.top), Some(first.size), true)?;
+        g.place_obj(Some(Obj::Goal), Some(last.top), Some(last.size), None)?;
+        g.mission = MISSION.to_string();
+        Ok(())
+    }
+}
+
+/// The MultiRoom env: the engine around [`MultiRoom`].
+pub type MultiRoomEnv = MiniGridEnv<MultiRoom>;
+
+/// The `max_steps` kwarg of the MultiRoom rows.
+const MAX_STEPS: KwargSpec = KwargSpec {
+    name: "max_steps",
+    default: "20·maxNumRooms",
+    help: "steps after which the env truncates the episode itself, as MiniGrid",
+};
+
+const KWARGS: &[KwargSpec] = &[MAX_STEPS, AGENT_VIEW_SIZE, MAX_EPISODE_STEPS];
+
+fn build(kw: &Kwargs<'_>, rooms: usize, max_room_size: usize) -> Result<BoxedMiniGrid, MakeError> {
+    let (max_steps, view) = engine_kwargs(kw, 20 * rooms)?;
+    boxed(
+        kw,
+        MultiRoom::new(rooms, rooms, max_room_size).env_with(25, 25, max_steps, view),
+    )
+}
+
+macro_rules! multi_room_row {
+    ($id:literal, $rooms:literal, $size:literal, $desc:literal) => {
+        EnvSpec {
+            id: $id,
+            description: $desc,
+            max_episode_steps: None,
+            reward_threshold: None,
+            kwargs: KWARGS,
+            entry: crate::registry::Entry::MiniGrid(|kw| build(kw, $rooms, $size)),
+        }
+    };
+}
+
+/// The MultiRoom rows. MiniGrid 3.2 keeps `N4-S5-v0` with its historical 6 rooms and fixes
+/// the count to 4 in `N4-S5-v1`; both are registered, as there.
+pub const SPECS: &[EnvSpec] = &[
+    multi_room_row!(
+        "MiniGrid-MultiRoom-N2-S4-v0",
+        2,
+        4,
+        "MiniGrid MultiRoom: 2 rooms of side ≤ 4 joined by a door, reach the goal in the last"
+    ),
+    multi_room_row!(
+        "MiniGrid-MultiRoom-N4-S5-v0",
+        6,
+        5,
+        "MiniGrid MultiRoom (legacy id): 6 rooms of side ≤ 5 in a chain, reach the goal"
+    ),
+    multi_room_row!(
+        "MiniGrid-MultiRoom-N4-S5-v1",
+        4,
+        5,
+        "MiniGrid MultiRoom: 4 rooms of side ≤ 5 in a chain, reach the goal in the last"
+    ),
+    multi_room_row!(
+        "MiniGrid-MultiRoom-N6-v0",
+        6,
+        10,
+        "MiniGrid MultiRoom: 6 rooms of side ≤ 10 in a chain, reach the goal in the last"
+    ),
+];
+
+#[cfg(test)]
+#[path = "multi_room_tests.rs"]
+mod tests;
+
+/// The scripted walks the tests of this file and its three sibling families share.
+#[cfg(test)]
+#[path = "walk_tests.rs"]
+pub(crate) mod walk_tests;
