@@ -51,6 +51,21 @@ pub struct EngineConfig {
 }
 
 impl EngineConfig {
+    /// A `width × height` grid with the 7 actions.
+    pub fn new(
+        width: usize,
+        height: usize,
+        max_steps: usize,
+        see_through_walls: bool,
+        agent_view_size: usize,
+    ) -> Self {
+        EngineConfig {
+            width,
+            height,
+            ..Self::square(width, max_steps, see_through_walls, agent_view_size)
+        }
+    }
+
     /// A `size × size` grid with the 7 actions.
     pub fn square(
         size: usize,
