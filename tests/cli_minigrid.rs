@@ -20,12 +20,13 @@ fn play(args: &[&str], script: &str) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("the binary starts");
-    child
+    // A binary that refuses its arguments exits before reading: the write may then fail with
+    // a broken pipe, which is not what these tests check.
+    let _ = child
         .stdin
         .take()
         .expect("stdin is piped")
-        .write_all(script.as_bytes())
-        .expect("the script is written");
+        .write_all(script.as_bytes());
     child.wait_with_output().expect("the binary runs")
 }
 

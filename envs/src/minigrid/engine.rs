@@ -109,6 +109,8 @@ pub struct MiniGridEnv<G: Generator> {
     world: World,
     /// Shared with every observation of the episode: a step clones a pointer, not the text.
     mission: Arc<str>,
+    /// The last layout's mission string, whose allocation the next layout reuses.
+    mission_buffer: String,
     phase: Phase,
 }
 
@@ -130,6 +132,7 @@ impl<G: Generator> MiniGridEnv<G> {
                 task: Task::ReachGoal,
             },
             mission: Arc::from(""),
+            mission_buffer: String::new(),
             phase: Phase::NotStarted,
         };
         env.generate_until_ok()?;
@@ -253,22 +256,46 @@ impl<G: Generator> MiniGridEnv<G> {
         if view < 3 || view.is_multiple_of(2) {
             return Err(GenError::BadViewSize(view));
         }
-        let mut g = Gen::new(self.config.width, self.config.height, &mut self.rng);
-        self.generator.gen_grid(&mut g)?;
-        let pos = g.agent_pos.ok_or(GenError::NoAgent)?;
-        if g.grid.get(pos.0, pos.1).is_some_and(|o| !o.can_overlap()) {
-            return Err(GenError::BlockedStart(pos));
-        }
-        self.world = World {
-            grid: g.grid,
-            agent_pos: pos,
-            agent_dir: g.agent_dir % 4,
-            carrying: None,
-            step_count: 0,
-            max_steps: self.config.max_steps,
-            task: g.task,
+        // The new layout is drawn in the old one's grid and mission buffers (emptied), so a
+        // reset allocates nothing for them.
+        let grid = std::mem::replace(&mut self.world.grid, Grid::new(0, 0));
+        let buffer = std::mem::take(&mut self.mission_buffer);
+        let (w, h) = (self.config.width, self.config.height);
+        let mut g = Gen::reusing(grid, buffer, w, h, &mut self.rng);
+        let laid_out = self.generator.gen_grid(&mut g).and_then(|()| {
+            let pos = g.agent_pos.ok_or(GenError::NoAgent)?;
+            if g.grid.get(pos.0, pos.1).is_some_and(|o| !o.can_overlap()) {
+                return Err(GenError::BlockedStart(pos));
+            }
+            Ok(pos)
+        });
+        let Gen {
+            mut grid,
+            agent_dir,
+            mission,
+            task,
+            ..
+        } = g;
+        grid.refresh_codes();
+        self.world.grid = grid;
+        let pos = match laid_out {
+            Ok(pos) => pos,
+            Err(e) => {
+                self.mission_buffer = mission;
+                return Err(e);
+            }
         };
-        self.mission = Arc::from(g.mission);
+        self.world.agent_pos = pos;
+        self.world.agent_dir = agent_dir % 4;
+        self.world.carrying = None;
+        self.world.step_count = 0;
+        self.world.max_steps = self.config.max_steps;
+        self.world.task = task;
+        // Most envs' mission is the same every episode: the shared text is kept then.
+        if *self.mission != *mission {
+            self.mission = Arc::from(mission.as_str());
+        }
+        self.mission_buffer = mission;
         Ok(())
     }
 }
@@ -306,6 +333,8 @@ impl<G: Generator> Env for MiniGridEnv<G> {
         };
         let Outcome { reward, terminated } =
             self.generator.step(&mut self.world, &mut self.rng, action);
+        // A generator's step may have lent out cells with `get_mut`.
+        self.world.grid.refresh_codes();
         let truncated = self.world.step_count >= self.config.max_steps;
         if terminated || truncated {
             self.phase = Phase::Ended;

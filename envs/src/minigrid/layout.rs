@@ -8,9 +8,12 @@
 //! [`GenError::NoFreeCell`] where MiniGrid would loop forever.
 
 use rand::Rng;
+use rand::distr::uniform::{UniformInt, UniformSampler};
 use rewardlab_core::rng::EnvRng;
 
-use super::grid::Grid;
+use std::ops::Range;
+
+use super::grid::{Grid, view_code};
 use super::object::{Color, Obj};
 use super::world::{Action, Outcome, Task, World};
 
@@ -77,21 +80,43 @@ pub struct Gen<'a> {
 
 impl<'a> Gen<'a> {
     /// A fresh layout: an empty `width × height` grid, no agent, no mission.
+    // The engine reuses its buffers (`reusing`); tests build layouts from scratch.
+    #[allow(dead_code)]
     pub(super) fn new(width: usize, height: usize, rng: &'a mut EnvRng) -> Self {
+        Self::reusing(Grid::new(width, height), String::new(), width, height, rng)
+    }
+
+    /// A fresh layout as [`Gen::new`] makes, in the allocations of a previous one: `grid` is
+    /// emptied and resized, `mission` cleared (a reset then allocates neither).
+    pub(super) fn reusing(
+        mut grid: Grid,
+        mut mission: String,
+        width: usize,
+        height: usize,
+        rng: &'a mut EnvRng,
+    ) -> Self {
+        grid.reset(width, height);
+        mission.clear();
         Gen {
-            grid: Grid::new(width, height),
+            grid,
             agent_pos: None,
             agent_dir: 0,
-            mission: String::new(),
+            mission,
             task: Task::ReachGoal,
             rng,
         }
     }
 
     /// A uniform integer in `low..high` (MiniGrid's `_rand_int`); `low` if the range is empty.
+    #[inline]
     pub fn rand_int(&mut self, low: usize, high: usize) -> usize {
         if high <= low {
             low
+        } else if let (Ok(lo), Ok(hi)) = (u32::try_from(low), u32::try_from(high)) {
+            // What `random_range(low..high)` on `usize` does for bounds that fit in `u32`
+            // (the same draw), without its `u64` branch: small enough to inline, which
+            // matters to layouts that draw hundreds of times per reset (MultiRoom).
+            UniformInt::<u32>::sample_single(lo, hi, self.rng).map_or(low, |v| v as usize)
         } else {
             self.rng.random_range(low..high)
         }
@@ -160,20 +185,71 @@ impl<'a> Gen<'a> {
         let size = size.unwrap_or((self.grid.width(), self.grid.height()));
         let x_end = (top.0 + size.0).min(self.grid.width());
         let y_end = (top.1 + size.1).min(self.grid.height());
-        let free: Vec<Pos> = (top.1..y_end)
-            .flat_map(|y| (top.0..x_end).map(move |x| (x, y)))
-            .filter(|&p| self.grid.get(p.0, p.1).is_none())
-            .filter(|&p| self.agent_pos != Some(p))
-            .filter(|&p| reject.is_none_or(|r| !r(&self.grid, p)))
-            .collect();
-        if free.is_empty() {
+        if reject.is_none() && top.0 < x_end && top.1 < y_end {
+            let pos = self.draw_free_cell(top.0..x_end, top.1..y_end);
+            let pos = pos.ok_or(GenError::NoFreeCell { top, size })?;
+            if let Some(obj) = obj {
+                self.grid.set(pos.0, pos.1, Some(obj));
+            }
+            return Ok(pos);
+        }
+        // Counted, then walked again to the drawn one: no list of free cells is allocated.
+        let agent = self.agent_pos;
+        let ok = |grid: &Grid, p: Pos| {
+            grid.get(p.0, p.1).is_none() && agent != Some(p) && reject.is_none_or(|r| !r(grid, p))
+        };
+        let cells = || (top.1..y_end).flat_map(move |y| (top.0..x_end).map(move |x| (x, y)));
+        let count = cells().filter(|&p| ok(&self.grid, p)).count();
+        if count == 0 {
             return Err(GenError::NoFreeCell { top, size });
         }
-        let pos = free[self.rand_int(0, free.len())];
+        let k = self.rand_int(0, count);
+        let pos = cells()
+            .filter(|&p| ok(&self.grid, p))
+            .nth(k)
+            .ok_or(GenError::NoFreeCell { top, size })?;
         if let Some(obj) = obj {
             self.grid.set(pos.0, pos.1, Some(obj));
         }
         Ok(pos)
+    }
+
+    /// [`Gen::place_obj`] without a filter: a uniform empty cell of the (non-empty)
+    /// rectangle, not under the agent, drawn with one `rand_int` over their count, as there.
+    /// The empty cells are counted a row at a time from the grid's cell codes (a comparison
+    /// the compiler vectorises), and only the row of the drawn one is walked.
+    fn draw_free_cell(&mut self, xs: Range<usize>, ys: Range<usize>) -> Option<Pos> {
+        let width = self.grid.width();
+        let empty = view_code(None);
+        let agent = self.agent_pos;
+        // The agent's cell is left out where it is empty and inside the rectangle.
+        let row_count = |grid: &Grid, y: usize| {
+            let free = grid.row_codes(y, xs.start, xs.end).iter();
+            let under_agent = agent.is_some_and(|(ax, ay)| {
+                ay == y && xs.contains(&ax) && grid.empty_cells()(y * width + ax)
+            });
+            free.filter(|&&c| c == empty).count() - usize::from(under_agent)
+        };
+        let count: usize = ys.clone().map(|y| row_count(&self.grid, y)).sum();
+        if count == 0 {
+            return None;
+        }
+        let mut k = self.rand_int(0, count);
+        let grid = &self.grid;
+        for y in ys {
+            let n = row_count(grid, y);
+            if k >= n {
+                k -= n;
+                continue;
+            }
+            let is_empty = grid.empty_cells();
+            return xs
+                .clone()
+                .filter(|&x| is_empty(y * width + x) && agent != Some((x, y)))
+                .nth(k)
+                .map(|x| (x, y));
+        }
+        None
     }
 
     /// Places the agent on a uniform empty cell of the rectangle, facing a uniform direction

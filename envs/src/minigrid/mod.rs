@@ -22,7 +22,8 @@
 //! - [`wrappers`]: MiniGrid's observation and bonus wrappers, over any [`AnyMiniGrid`].
 //! - [`render`](mod@render): MiniGrid's tiles (pixel for pixel), the agent's point of view,
 //!   and MiniGrid's `pprint_grid` text.
-//! - [`solve`]: shortest solutions by breadth-first search over worlds.
+//! - [`solve`]: exact shortest solutions (A* over worlds, with moves skipped only where a
+//!   proof per task shows they never shorten a solution).
 //! - [`tabular`]: reachable states of a layout as a core [`rewardlab_core::mdp::Mdp`].
 //!
 //! Checked against MiniGrid 3.2: observations, rewards and flags step for step on the layouts

@@ -9,6 +9,8 @@ use rewardlab_core::rng::{EnvRng, rng_from_seed};
 
 use super::*;
 use crate::minigrid::grid::Grid;
+use crate::minigrid::object::DoorState;
+use crate::minigrid::obs::DIR_TO_VEC;
 use crate::minigrid::world::{Action, World};
 
 /// The shortest action sequence that ends `world`'s episode with a positive reward, found by

@@ -150,6 +150,204 @@ fn task_rules_are_searched_exactly() {
     }
 }
 
+/// The pruned A* search, the plain breadth-first search and (when `whole`) the whole-world
+/// search agree on `w`, and the bound at the start is at most the length; returns the length.
+fn agree(w: &World, n_actions: usize, whole: bool, what: &str) -> Option<usize> {
+    let fast = shortest_solution(w, n_actions, 4_000_000).expect("within budget");
+    let plain = search(w, n_actions, 4_000_000, false).expect("within budget");
+    assert_eq!(fast, plain, "{what}: pruned vs plain");
+    if whole {
+        assert_eq!(fast, naive(w, n_actions), "{what}: pruned vs whole worlds");
+    }
+    let width = w.grid.width();
+    let base: Vec<Code> = (0..width * w.grid.height())
+        .map(|i| pack(w.grid.get(i % width, i / width)).expect("packable"))
+        .collect();
+    let rules = Rules::new(w, &base).expect("searchable");
+    let agent = w.agent_pos.1 * width + w.agent_pos.0;
+    let carried = pack(w.carrying.as_ref()).expect("packable");
+    let h = rules.bound(agent, w.agent_dir, carried, &[]);
+    if let Some(len) = fast {
+        assert!(h <= len, "{what}: bound {h} above the length {len}");
+    }
+    fast
+}
+
+#[test]
+fn pruned_search_matches_the_plain_search_on_every_task_family() {
+    // (id, seeds): every Task variant, with doors, keys, boxes and blocking balls.
+    let cases = [
+        ("MiniGrid-ObstructedMaze-1Dl-v0", 6),
+        ("MiniGrid-ObstructedMaze-1Dlh-v0", 6),
+        ("MiniGrid-ObstructedMaze-1Dlhb-v0", 6),
+        ("MiniGrid-DoorKey-5x5-v0", 6),
+        ("MiniGrid-KeyCorridorS3R1-v0", 6),
+        ("MiniGrid-Unlock-v0", 4),
+        ("MiniGrid-UnlockPickup-v0", 4),
+        ("MiniGrid-BlockedUnlockPickup-v0", 4),
+        ("MiniGrid-MultiRoom-N2-S4-v0", 6),
+        ("MiniGrid-Fetch-5x5-N2-v0", 6),
+        ("MiniGrid-PutNear-6x6-N2-v0", 6),
+        ("MiniGrid-GoToDoor-5x5-v0", 6),
+        ("MiniGrid-GoToObject-6x6-N2-v0", 6),
+        ("MiniGrid-RedBlueDoors-6x6-v0", 6),
+        ("MiniGrid-MemoryS7-v0", 6),
+        ("MiniGrid-LavaGapS5-v0", 6),
+        ("MiniGrid-FourRooms-v0", 3),
+    ];
+    for (id, seeds) in cases {
+        let mut env = crate::minigrid::make(id, &[]).expect("registered");
+        let n_actions = env.engine_config().n_actions;
+        for seed in 0..seeds {
+            env.reset(Some(seed));
+            agree(env.world(), n_actions, false, &format!("{id} seed {seed}"));
+        }
+    }
+}
+
+#[test]
+fn pruned_search_matches_the_plain_search_on_small_locked_rooms() {
+    // The smallest LockedRoom: one key, six closed doors, `drop` skipped.
+    let mut env = crate::minigrid::envs::locked_room::LockedRoom { size: 13 }
+        .env()
+        .expect("valid size");
+    for seed in 0..4 {
+        env.reset(Some(seed));
+        let w = env.world();
+        let base: Vec<Code> = (0..13 * 13)
+            .map(|i| pack(w.grid.get(i % 13, i / 13)).expect("packable"))
+            .collect();
+        let rules = Rules::new(w, &base).expect("searchable");
+        assert!(rules.skips(Action::Drop) && rules.skips(Action::Done));
+        let len = agree(w, 7, false, &format!("LockedRoom 13 seed {seed}"));
+        assert!(len.is_some(), "LockedRoom is always solvable");
+    }
+}
+
+#[test]
+fn skips_follow_the_task() {
+    let key = Obj::Key(Color::Red);
+    let rules_of = |task: Task, objs: &[Obj]| {
+        let mut w = room(7, 5, task);
+        for (k, o) in objs.iter().enumerate() {
+            w.grid.set(2 + k, 3, Some(o.clone()));
+        }
+        let base: Vec<Code> = (0..35)
+            .map(|i| pack(w.grid.get(i % 7, i / 7)).expect("packable"))
+            .collect();
+        Rules::new(&w, &base).expect("searchable")
+    };
+    let open = pack(Some(&Obj::Door(Color::Red, DoorState::Open))).expect("door");
+    let closed = pack(Some(&Obj::Door(Color::Red, DoorState::Closed))).expect("door");
+    let one_key = rules_of(Task::ReachGoal, std::slice::from_ref(&key));
+    assert!(one_key.skips(Action::Drop) && one_key.skips(Action::Done));
+    assert!(one_key.skips_change(8, open, closed));
+    assert!(!one_key.skips_change(8, closed, open), "opening is kept");
+    let two = rules_of(Task::ReachGoal, &[key.clone(), Obj::Ball(Color::Red)]);
+    assert!(
+        !two.skips(Action::Drop),
+        "two objects: a drop can free the hands"
+    );
+    let boxed = rules_of(Task::ReachGoal, &[Obj::Box(Color::Red, None)]);
+    assert!(!boxed.skips(Action::Drop), "a box can hold a second object");
+    let pick = rules_of(Task::PickUp(key.clone()), std::slice::from_ref(&key));
+    assert!(!pick.skips(Action::Drop) && pick.skips(Action::Done));
+    let unlock = rules_of(Task::OpenDoor((3, 1)), &[]);
+    assert!(!unlock.skips_change(3 + 7, open, closed), "the task's door");
+    assert!(unlock.skips_change(4 + 7, open, closed));
+    let near = rules_of(Task::DoneNextTo((3, 1)), &[]);
+    assert!(!near.skips(Action::Done) && !near.skips_change(8, open, closed));
+    for task in [
+        Task::Fetch(key.clone()),
+        Task::ChooseCell {
+            success: (1, 2),
+            failure: (1, 3),
+        },
+        Task::OpenInOrder {
+            first: (1, 2),
+            second: (1, 3),
+        },
+    ] {
+        assert!(!rules_of(task.clone(), &[]).skips(Action::Done), "{task:?}");
+    }
+}
+
+#[test]
+fn doors_the_task_reads_may_be_closed() {
+    // Unlock with its door already open: close it, open it again (success on the reopening).
+    let mut w = room(7, 5, Task::OpenDoor((2, 1)));
+    w.grid
+        .set(2, 1, Some(Obj::Door(Color::Blue, DoorState::Open)));
+    assert_eq!(agree(&w, 7, true, "open Unlock door"), Some(2));
+    // RedBlueDoors with the red door open: closing it is kept but never pays; right (face
+    // blue), toggle (blue opens after red: success).
+    let mut w = room(
+        7,
+        5,
+        Task::OpenInOrder {
+            first: (2, 1),
+            second: (1, 2),
+        },
+    );
+    w.grid
+        .set(2, 1, Some(Obj::Door(Color::Red, DoorState::Open)));
+    w.grid
+        .set(1, 2, Some(Obj::Door(Color::Blue, DoorState::Closed)));
+    assert_eq!(agree(&w, 7, true, "open red door"), Some(2));
+    // With both open, any step wins (MiniGrid judges the doors after each step); with only
+    // blue open, any step fails.
+    w.grid
+        .set(1, 2, Some(Obj::Door(Color::Blue, DoorState::Open)));
+    assert_eq!(agree(&w, 7, true, "both doors open"), Some(1));
+    w.grid
+        .set(2, 1, Some(Obj::Door(Color::Red, DoorState::Closed)));
+    assert_eq!(agree(&w, 7, true, "blue door open"), None);
+}
+
+#[test]
+fn a_target_in_a_carried_box_is_searched_exactly() {
+    // The target key is in a box; the bound falls to 0 while the box is carried.
+    let mut w = room(7, 5, Task::PickUp(Obj::Key(Color::Red)));
+    let key = std::boxed::Box::new(Obj::Key(Color::Red));
+    w.grid.set(3, 1, Some(Obj::Box(Color::Green, Some(key))));
+    w.grid.set(2, 2, Some(Obj::Ball(Color::Blue)));
+    w.grid.set(5, 3, Some(Obj::Goal));
+    // forward to (2, 1), toggle (the key shows), pickup.
+    assert_eq!(agree(&w, 7, true, "key in a box"), Some(3));
+    w.grid.set(3, 1, None);
+    w.grid.set(
+        1,
+        3,
+        Some(Obj::Box(
+            Color::Green,
+            Some(std::boxed::Box::new(Obj::Key(Color::Red))),
+        )),
+    );
+    w.carrying = Some(Obj::Ball(Color::Grey));
+    agree(&w, 7, true, "key in a box, hands full");
+}
+
+#[test]
+fn the_bound_counts_moves_and_turns() {
+    // Facing right at (1, 1): the cell (4, 1) straight ahead is 3 moves away, (4, 3) takes a
+    // turn more, (1, 4) one turn (down), (0, 1) behind two turns.
+    assert_eq!(rules::reach((1, 1), 0, (4, 1)), 3);
+    assert_eq!(rules::reach((1, 1), 0, (4, 3)), 6);
+    assert_eq!(rules::reach((1, 1), 0, (1, 4)), 4);
+    assert_eq!(rules::reach((1, 1), 0, (0, 1)), 3);
+    // Facing left, a cell down and to the right needs two turns.
+    assert_eq!(rules::reach((1, 1), 2, (2, 2)), 4);
+    assert_eq!(rules::turns(3, [false; 4]), 0);
+    // The bound is the search's length in an open room.
+    let mut w = room(6, 6, Task::ReachGoal);
+    w.grid.set(4, 4, Some(Obj::Goal));
+    for dir in 0..4 {
+        w.agent_dir = dir;
+        let len = agree(&w, 3, true, "open room").expect("solvable");
+        assert_eq!(len, rules::reach((1, 1), dir, (4, 4)), "dir {dir}");
+    }
+}
+
 #[test]
 fn registered_layouts_agree_with_the_whole_world_search() {
     for id in ["MiniGrid-DoorKey-5x5-v0", "MiniGrid-DoorKey-6x6-v0"] {

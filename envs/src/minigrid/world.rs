@@ -169,19 +169,20 @@ impl World {
             }
             _ => None,
         };
-        let carried_before = self.carrying.clone();
+        let carried_before = self.carrying.is_some();
         let base = self.apply_base(action);
-        match self.task.clone() {
+        // Borrowed, not cloned: the rule only reads the task (this runs at every step).
+        match &self.task {
             Task::ReachGoal => base,
             Task::PickUp(target) => {
-                if action == Action::Pickup && self.carrying.as_ref() == Some(&target) {
+                if action == Action::Pickup && self.carrying.as_ref() == Some(target) {
                     self.success()
                 } else {
                     base
                 }
             }
             Task::Fetch(target) => match &self.carrying {
-                Some(held) if *held == target => self.success(),
+                Some(held) if held == target => self.success(),
                 Some(_) => Outcome::FAIL,
                 None => base,
             },
@@ -190,7 +191,7 @@ impl World {
                     terminated: true,
                     ..base
                 },
-                Action::Done if adjacent4(self.agent_pos, target) => self.success(),
+                Action::Done if adjacent4(self.agent_pos, *target) => self.success(),
                 Action::Done => Outcome {
                     terminated: true,
                     ..base
@@ -198,14 +199,14 @@ impl World {
                 _ => base,
             },
             Task::PutNear { moving, target } => match action {
-                Action::Pickup if self.carrying.as_ref().is_some_and(|h| *h != moving) => Outcome {
+                Action::Pickup if self.carrying.as_ref().is_some_and(|h| h != moving) => Outcome {
                     terminated: true,
                     ..base
                 },
-                Action::Drop if carried_before.is_some() => {
+                Action::Drop if carried_before => {
                     let landed = self.carrying.is_none();
                     match self.front_pos() {
-                        Some(front) if landed && within1(front, target) => self.success(),
+                        Some(front) if landed && within1(front, *target) => self.success(),
                         _ => Outcome {
                             terminated: true,
                             ..base
@@ -215,7 +216,7 @@ impl World {
                 _ => base,
             },
             Task::OpenDoor(door) => {
-                if action == Action::Toggle && self.is_open(door) {
+                if action == Action::Toggle && self.is_open(*door) {
                     self.success()
                 } else {
                     base
@@ -223,22 +224,22 @@ impl World {
             }
             Task::OpenInOrder { first, second } => {
                 let (first_before, second_before) = doors_before.unwrap_or((false, false));
-                if self.is_open(second) {
+                if self.is_open(*second) {
                     if first_before {
                         self.success()
                     } else {
                         Outcome::FAIL
                     }
-                } else if self.is_open(first) && second_before {
+                } else if self.is_open(*first) && second_before {
                     Outcome::FAIL
                 } else {
                     base
                 }
             }
             Task::ChooseCell { success, failure } => {
-                if self.agent_pos == success {
+                if self.agent_pos == *success {
                     self.success()
-                } else if self.agent_pos == failure {
+                } else if self.agent_pos == *failure {
                     Outcome::FAIL
                 } else {
                     base
@@ -324,6 +325,8 @@ impl World {
             }
             _ => {}
         }
+        // `get_mut` left the cell's observation code stale.
+        self.grid.refresh_codes();
     }
 }
 

@@ -3,8 +3,8 @@
 use rewardlab_core::Env;
 
 use super::*;
-use crate::minigrid::object::DoorState;
-use crate::minigrid::unlock_pickup::tests::objects;
+use crate::minigrid::object::{BALL_IDX, BOX_IDX, DOOR_IDX, DoorState, KEY_IDX};
+use crate::minigrid::unlock_pickup::tests::{objects, the};
 use crate::minigrid::world::Action;
 
 #[test]
@@ -16,22 +16,8 @@ fn layouts_follow_minigrid() {
         assert_eq!((w.grid.width(), w.grid.height(), w.max_steps), (11, 6, 576));
         let objs = objects(&w.grid);
         assert_eq!(objs.len(), 4, "{objs:?}");
-        let door = objs
-            .iter()
-            .find(|(_, o)| matches!(o, Obj::Door(..)))
-            .expect("door");
-        let key = objs
-            .iter()
-            .find(|(_, o)| matches!(o, Obj::Key(_)))
-            .expect("key");
-        let ball = objs
-            .iter()
-            .find(|(_, o)| matches!(o, Obj::Ball(_)))
-            .expect("ball");
-        let target = objs
-            .iter()
-            .find(|(_, o)| matches!(o, Obj::Box(..)))
-            .expect("box");
+        let [door, key, ball, target] =
+            [DOOR_IDX, KEY_IDX, BALL_IDX, BOX_IDX].map(|t| the(&objs, t));
         assert_eq!(door.1, Obj::Door(key.1.color(), DoorState::Locked));
         assert_eq!(ball.0, (door.0.0 - 1, door.0.1), "the ball blocks the door");
         assert!(key.0.0 < 5 && w.agent_pos.0 < 5);
@@ -49,10 +35,7 @@ fn picking_up_the_ball_is_not_a_win_but_the_box_is() {
     let mut env = BlockedUnlockPickup::env().expect("env");
     env.reset(Some(2));
     let mut w = env.world().clone();
-    let ball = objects(&w.grid)
-        .into_iter()
-        .find(|(_, o)| matches!(o, Obj::Ball(_)))
-        .expect("ball");
+    let ball = the(&objects(&w.grid), BALL_IDX).clone();
     // Facing the ball from its left.
     w.agent_pos = (ball.0.0 - 1, ball.0.1);
     w.grid.take(w.agent_pos.0, w.agent_pos.1);
@@ -60,10 +43,7 @@ fn picking_up_the_ball_is_not_a_win_but_the_box_is() {
     let out = w.apply(Action::Pickup);
     assert_eq!((out.reward, out.terminated), (0.0, false));
     assert_eq!(w.carrying, Some(ball.1));
-    let target = objects(&w.grid)
-        .into_iter()
-        .find(|(_, o)| matches!(o, Obj::Box(..)))
-        .expect("box");
+    let target = the(&objects(&w.grid), BOX_IDX).clone();
     // Facing the box from above (its row is at least 1, the cell above is inside the room or
     // the top wall, which we clear for the test).
     w.carrying = None;

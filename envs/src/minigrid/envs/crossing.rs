@@ -21,12 +21,12 @@
 //!   `"find the opening and get to the green goal square"`, anything else `"get to the green
 //!   goal square"`.
 
-use crate::minigrid::any::{BoxedMiniGrid, boxed};
+use crate::minigrid::any::BoxedMiniGrid;
 use crate::minigrid::engine::{EngineConfig, MiniGridEnv};
-use crate::minigrid::kwargs::{AGENT_VIEW_SIZE, engine_kwargs};
+use crate::minigrid::kwargs::{build_env, minigrid_spec, row_kwargs};
 use crate::minigrid::layout::{Gen, GenError, Generator};
 use crate::minigrid::object::Obj;
-use crate::registry::{EnvSpec, KwargSpec, Kwargs, MAX_EPISODE_STEPS, MakeError};
+use crate::registry::{EnvSpec, KwargSpec, Kwargs, MakeError};
 
 /// The mission with lava rivers.
 pub const LAVA_MISSION: &str = "avoid the lava and get to the green goal square";
@@ -201,90 +201,63 @@ impl Generator for Crossing {
 /// The Crossing env: the engine around [`Crossing`].
 pub type CrossingEnv = MiniGridEnv<Crossing>;
 
-/// The `max_steps` kwarg of the Crossing rows.
-const MAX_STEPS: KwargSpec = KwargSpec {
-    name: "max_steps",
-    default: "the env's (4·size² for Crossing)",
-    help: "steps after which the env truncates the episode itself, as MiniGrid",
-};
-
-const KWARGS: &[KwargSpec] = &[MAX_STEPS, AGENT_VIEW_SIZE, MAX_EPISODE_STEPS];
+const KWARGS: &[KwargSpec] = &row_kwargs("the env's (4·size² for Crossing)");
 
 fn build(kw: &Kwargs<'_>, rule: Crossing) -> Result<BoxedMiniGrid, MakeError> {
-    let (max_steps, view) = engine_kwargs(kw, 4 * rule.size * rule.size)?;
-    boxed(kw, rule.env_with(max_steps, view))
-}
-
-macro_rules! crossing_row {
-    ($id:literal, $rule:ident, $size:literal, $n:literal, $desc:literal) => {
-        EnvSpec {
-            id: $id,
-            description: $desc,
-            max_episode_steps: None,
-            reward_threshold: None,
-            kwargs: KWARGS,
-            entry: crate::registry::Entry::MiniGrid(|kw| build(kw, Crossing::$rule($size, $n))),
-        }
-    };
+    build_env(kw, 4 * rule.size * rule.size, |max_steps, view| {
+        rule.env_with(max_steps, view)
+    })
 }
 
 /// The LavaCrossing and SimpleCrossing rows.
 pub const SPECS: &[EnvSpec] = &[
-    crossing_row!(
+    minigrid_spec(
         "MiniGrid-LavaCrossingS9N1-v0",
-        lava,
-        9,
-        1,
-        "MiniGrid LavaCrossing 9x9, one lava river with one opening"
+        "MiniGrid LavaCrossing 9x9, one lava river with one opening",
+        KWARGS,
+        |kw| build(kw, Crossing::lava(9, 1)),
     ),
-    crossing_row!(
+    minigrid_spec(
         "MiniGrid-LavaCrossingS9N2-v0",
-        lava,
-        9,
-        2,
-        "MiniGrid LavaCrossing 9x9, two lava rivers, one opening each"
+        "MiniGrid LavaCrossing 9x9, two lava rivers, one opening each",
+        KWARGS,
+        |kw| build(kw, Crossing::lava(9, 2)),
     ),
-    crossing_row!(
+    minigrid_spec(
         "MiniGrid-LavaCrossingS9N3-v0",
-        lava,
-        9,
-        3,
-        "MiniGrid LavaCrossing 9x9, three lava rivers, one opening each"
+        "MiniGrid LavaCrossing 9x9, three lava rivers, one opening each",
+        KWARGS,
+        |kw| build(kw, Crossing::lava(9, 3)),
     ),
-    crossing_row!(
+    minigrid_spec(
         "MiniGrid-LavaCrossingS11N5-v0",
-        lava,
-        11,
-        5,
-        "MiniGrid LavaCrossing 11x11, five lava rivers, one opening each"
+        "MiniGrid LavaCrossing 11x11, five lava rivers, one opening each",
+        KWARGS,
+        |kw| build(kw, Crossing::lava(11, 5)),
     ),
-    crossing_row!(
+    minigrid_spec(
         "MiniGrid-SimpleCrossingS9N1-v0",
-        simple,
-        9,
-        1,
-        "MiniGrid SimpleCrossing 9x9, one wall with one opening"
+        "MiniGrid SimpleCrossing 9x9, one wall with one opening",
+        KWARGS,
+        |kw| build(kw, Crossing::simple(9, 1)),
     ),
-    crossing_row!(
+    minigrid_spec(
         "MiniGrid-SimpleCrossingS9N2-v0",
-        simple,
-        9,
-        2,
-        "MiniGrid SimpleCrossing 9x9, two walls, one opening each"
+        "MiniGrid SimpleCrossing 9x9, two walls, one opening each",
+        KWARGS,
+        |kw| build(kw, Crossing::simple(9, 2)),
     ),
-    crossing_row!(
+    minigrid_spec(
         "MiniGrid-SimpleCrossingS9N3-v0",
-        simple,
-        9,
-        3,
-        "MiniGrid SimpleCrossing 9x9, three walls, one opening each"
+        "MiniGrid SimpleCrossing 9x9, three walls, one opening each",
+        KWARGS,
+        |kw| build(kw, Crossing::simple(9, 3)),
     ),
-    crossing_row!(
+    minigrid_spec(
         "MiniGrid-SimpleCrossingS11N5-v0",
-        simple,
-        11,
-        5,
-        "MiniGrid SimpleCrossing 11x11, five walls, one opening each"
+        "MiniGrid SimpleCrossing 11x11, five walls, one opening each",
+        KWARGS,
+        |kw| build(kw, Crossing::simple(11, 5)),
     ),
 ];
 

@@ -18,12 +18,12 @@
 //! - Arguments: `width`, `height`, `agent_start_pos`, `agent_start_dir`, `strip2_row`.
 //!   The mission is `"get to the green goal square"`.
 
-use crate::minigrid::any::{BoxedMiniGrid, boxed};
+use crate::minigrid::any::BoxedMiniGrid;
 use crate::minigrid::engine::{EngineConfig, MiniGridEnv};
-use crate::minigrid::kwargs::{AGENT_VIEW_SIZE, engine_kwargs};
+use crate::minigrid::kwargs::{build_env, minigrid_spec, row_kwargs};
 use crate::minigrid::layout::{Gen, GenError, Generator, Pos};
 use crate::minigrid::object::Obj;
-use crate::registry::{EnvSpec, KwargSpec, Kwargs, MAX_EPISODE_STEPS, MakeError};
+use crate::registry::{EnvSpec, KwargSpec, Kwargs, MakeError};
 
 /// The mission of DistShift.
 pub const MISSION: &str = "get to the green goal square";
@@ -121,11 +121,7 @@ impl DistShift {
                 )));
             }
         }
-        let config = EngineConfig {
-            width: self.width,
-            height: self.height,
-            ..EngineConfig::square(self.width, max_steps, true, agent_view_size)
-        };
+        let config = EngineConfig::new(self.width, self.height, max_steps, true, agent_view_size);
         MiniGridEnv::new(self, config)
     }
 }
@@ -157,39 +153,29 @@ impl Generator for DistShift {
 /// The DistShift env: the engine around [`DistShift`].
 pub type DistShiftEnv = MiniGridEnv<DistShift>;
 
-/// The `max_steps` kwarg of the DistShift rows.
-const MAX_STEPS: KwargSpec = KwargSpec {
-    name: "max_steps",
-    default: "252",
-    help: "steps after which the env truncates the episode itself, as MiniGrid",
-};
-
-const KWARGS: &[KwargSpec] = &[MAX_STEPS, AGENT_VIEW_SIZE, MAX_EPISODE_STEPS];
+const KWARGS: &[KwargSpec] = &row_kwargs("252");
 
 fn build(kw: &Kwargs<'_>, strip2_row: usize) -> Result<BoxedMiniGrid, MakeError> {
     let rule = DistShift::new(strip2_row);
-    let (max_steps, view) = engine_kwargs(kw, rule.default_max_steps())?;
-    boxed(kw, rule.env_with(max_steps, view))
+    build_env(kw, rule.default_max_steps(), |max_steps, view| {
+        rule.env_with(max_steps, view)
+    })
 }
 
 /// The DistShift rows.
 pub const SPECS: &[EnvSpec] = &[
-    EnvSpec {
-        id: "MiniGrid-DistShift1-v0",
-        description: "MiniGrid DistShift1: pass two lava strips (rows 1 and 2) to the goal",
-        max_episode_steps: None,
-        reward_threshold: None,
-        kwargs: KWARGS,
-        entry: crate::registry::Entry::MiniGrid(|kw| build(kw, 2)),
-    },
-    EnvSpec {
-        id: "MiniGrid-DistShift2-v0",
-        description: "MiniGrid DistShift2: pass two lava strips (rows 1 and 5) to the goal",
-        max_episode_steps: None,
-        reward_threshold: None,
-        kwargs: KWARGS,
-        entry: crate::registry::Entry::MiniGrid(|kw| build(kw, 5)),
-    },
+    minigrid_spec(
+        "MiniGrid-DistShift1-v0",
+        "MiniGrid DistShift1: pass two lava strips (rows 1 and 2) to the goal",
+        KWARGS,
+        |kw| build(kw, 2),
+    ),
+    minigrid_spec(
+        "MiniGrid-DistShift2-v0",
+        "MiniGrid DistShift2: pass two lava strips (rows 1 and 5) to the goal",
+        KWARGS,
+        |kw| build(kw, 5),
+    ),
 ];
 
 #[cfg(test)]

@@ -16,12 +16,12 @@
 //! the row just above the bottom wall), and the key a uniform free cell left of the wall not
 //! under the agent. `max_steps = 10·size²`; the walls block sight (MiniGrid's default).
 
-use crate::minigrid::any::{BoxedMiniGrid, boxed};
-use crate::minigrid::engine::{EngineConfig, MiniGridEnv};
-use crate::minigrid::kwargs::{AGENT_VIEW_SIZE, engine_kwargs};
+use crate::minigrid::any::BoxedMiniGrid;
+use crate::minigrid::engine::MiniGridEnv;
+use crate::minigrid::kwargs::{build_env, minigrid_spec, row_kwargs, square_config};
 use crate::minigrid::layout::{Gen, GenError, Generator};
 use crate::minigrid::object::{Color, DoorState, Obj};
-use crate::registry::{EnvSpec, KwargSpec, Kwargs, MAX_EPISODE_STEPS, MakeError};
+use crate::registry::{EnvSpec, KwargSpec, Kwargs, MakeError};
 
 /// The mission of every DoorKey env.
 pub const MISSION: &str = "use the key to open the door and then get to the goal";
@@ -67,63 +67,43 @@ impl DoorKey {
         max_steps: usize,
         agent_view_size: usize,
     ) -> Result<DoorKeyEnv, GenError> {
-        if size < 5 {
-            return Err(GenError::InvalidConfig(format!(
-                "size = {size}: must be at least 5"
-            )));
-        }
-        let config = EngineConfig::square(size, max_steps, false, agent_view_size);
+        let config = square_config(size, 5, max_steps, false, agent_view_size)?;
         MiniGridEnv::new(DoorKey { size }, config)
     }
 }
 
-/// The `max_steps` kwarg of the DoorKey rows.
-const MAX_STEPS: KwargSpec = KwargSpec {
-    name: "max_steps",
-    default: "10·size²",
-    help: "steps after which the env truncates the episode itself, as MiniGrid",
-};
-
-const KWARGS: &[KwargSpec] = &[MAX_STEPS, AGENT_VIEW_SIZE, MAX_EPISODE_STEPS];
+const KWARGS: &[KwargSpec] = &row_kwargs("10·size²");
 
 fn build(kw: &Kwargs<'_>, size: usize) -> Result<BoxedMiniGrid, MakeError> {
-    let (max_steps, view) = engine_kwargs(kw, 10 * size * size)?;
-    boxed(kw, DoorKey::env_with(size, max_steps, view))
-}
-
-macro_rules! door_key_row {
-    ($id:literal, $size:literal, $desc:literal) => {
-        EnvSpec {
-            id: $id,
-            description: $desc,
-            max_episode_steps: None,
-            reward_threshold: None,
-            kwargs: KWARGS,
-            entry: crate::registry::Entry::MiniGrid(|kw| build(kw, $size)),
-        }
-    };
+    build_env(kw, 10 * size * size, |max_steps, view| {
+        DoorKey::env_with(size, max_steps, view)
+    })
 }
 
 /// The DoorKey rows.
 pub const SPECS: &[EnvSpec] = &[
-    door_key_row!(
+    minigrid_spec(
         "MiniGrid-DoorKey-5x5-v0",
-        5,
-        "MiniGrid DoorKey 5x5: fetch the key, unlock the door, reach the goal"
+        "MiniGrid DoorKey 5x5: fetch the key, unlock the door, reach the goal",
+        KWARGS,
+        |kw| build(kw, 5),
     ),
-    door_key_row!(
+    minigrid_spec(
         "MiniGrid-DoorKey-6x6-v0",
-        6,
-        "MiniGrid DoorKey 6x6: fetch the key, unlock the door, reach the goal"
+        "MiniGrid DoorKey 6x6: fetch the key, unlock the door, reach the goal",
+        KWARGS,
+        |kw| build(kw, 6),
     ),
-    door_key_row!(
+    minigrid_spec(
         "MiniGrid-DoorKey-8x8-v0",
-        8,
-        "MiniGrid DoorKey 8x8: fetch the key, unlock the door, reach the goal"
+        "MiniGrid DoorKey 8x8: fetch the key, unlock the door, reach the goal",
+        KWARGS,
+        |kw| build(kw, 8),
     ),
-    door_key_row!(
+    minigrid_spec(
         "MiniGrid-DoorKey-16x16-v0",
-        16,
-        "MiniGrid DoorKey 16x16: fetch the key, unlock the door, reach the goal"
+        "MiniGrid DoorKey 16x16: fetch the key, unlock the door, reach the goal",
+        KWARGS,
+        |kw| build(kw, 16),
     ),
 ];

@@ -28,13 +28,13 @@
 use rand::Rng;
 use rewardlab_core::rng::EnvRng;
 
-use crate::minigrid::any::{BoxedMiniGrid, boxed};
+use crate::minigrid::any::BoxedMiniGrid;
 use crate::minigrid::engine::{EngineConfig, MiniGridEnv};
-use crate::minigrid::kwargs::{AGENT_VIEW_SIZE, engine_kwargs};
+use crate::minigrid::kwargs::{build_env, minigrid_spec, row_kwargs};
 use crate::minigrid::layout::{Gen, GenError, Generator, Pos};
 use crate::minigrid::object::{Color, Obj};
 use crate::minigrid::world::{Action, Outcome, World};
-use crate::registry::{EnvSpec, KwargSpec, Kwargs, MAX_EPISODE_STEPS, MakeError};
+use crate::registry::{EnvSpec, KwargSpec, Kwargs, MakeError};
 
 /// The mission of Dynamic-Obstacles.
 pub const MISSION: &str = "get to the green goal square";
@@ -203,79 +203,51 @@ impl Generator for DynamicObstacles {
 /// The Dynamic-Obstacles env: the engine around [`DynamicObstacles`].
 pub type DynamicObstaclesEnv = MiniGridEnv<DynamicObstacles>;
 
-/// The `max_steps` kwarg of the Dynamic-Obstacles rows.
-const MAX_STEPS: KwargSpec = KwargSpec {
-    name: "max_steps",
-    default: "the env's (4·size² for Dynamic-Obstacles)",
-    help: "steps after which the env truncates the episode itself, as MiniGrid",
-};
-
-const KWARGS: &[KwargSpec] = &[MAX_STEPS, AGENT_VIEW_SIZE, MAX_EPISODE_STEPS];
+const KWARGS: &[KwargSpec] = &row_kwargs("the env's (4·size² for Dynamic-Obstacles)");
 
 fn build(kw: &Kwargs<'_>, size: usize, random: bool, n: usize) -> Result<BoxedMiniGrid, MakeError> {
-    let (max_steps, view) = engine_kwargs(kw, 4 * size * size)?;
-    boxed(
-        kw,
-        DynamicObstacles::new(size, random, n).env_with(max_steps, view),
-    )
-}
-
-macro_rules! dynamic_row {
-    ($id:literal, $size:literal, $random:literal, $n:literal, $desc:literal) => {
-        EnvSpec {
-            id: $id,
-            description: $desc,
-            max_episode_steps: None,
-            reward_threshold: None,
-            kwargs: KWARGS,
-            entry: crate::registry::Entry::MiniGrid(|kw| build(kw, $size, $random, $n)),
-        }
-    };
+    build_env(kw, 4 * size * size, |max_steps, view| {
+        DynamicObstacles::new(size, random, n).env_with(max_steps, view)
+    })
 }
 
 /// The Dynamic-Obstacles rows.
 pub const SPECS: &[EnvSpec] = &[
-    dynamic_row!(
+    minigrid_spec(
         "MiniGrid-Dynamic-Obstacles-5x5-v0",
-        5,
-        false,
-        2,
-        "MiniGrid Dynamic-Obstacles 5x5: reach the goal past 2 moving balls, fixed start"
+        "MiniGrid Dynamic-Obstacles 5x5: reach the goal past 2 moving balls, fixed start",
+        KWARGS,
+        |kw| build(kw, 5, false, 2),
     ),
-    dynamic_row!(
+    minigrid_spec(
         "MiniGrid-Dynamic-Obstacles-Random-5x5-v0",
-        5,
-        true,
-        2,
-        "MiniGrid Dynamic-Obstacles 5x5: reach the goal past 2 moving balls, random start"
+        "MiniGrid Dynamic-Obstacles 5x5: reach the goal past 2 moving balls, random start",
+        KWARGS,
+        |kw| build(kw, 5, true, 2),
     ),
-    dynamic_row!(
+    minigrid_spec(
         "MiniGrid-Dynamic-Obstacles-6x6-v0",
-        6,
-        false,
-        3,
-        "MiniGrid Dynamic-Obstacles 6x6: reach the goal past 3 moving balls, fixed start"
+        "MiniGrid Dynamic-Obstacles 6x6: reach the goal past 3 moving balls, fixed start",
+        KWARGS,
+        |kw| build(kw, 6, false, 3),
     ),
-    dynamic_row!(
+    minigrid_spec(
         "MiniGrid-Dynamic-Obstacles-Random-6x6-v0",
-        6,
-        true,
-        3,
-        "MiniGrid Dynamic-Obstacles 6x6: reach the goal past 3 moving balls, random start"
+        "MiniGrid Dynamic-Obstacles 6x6: reach the goal past 3 moving balls, random start",
+        KWARGS,
+        |kw| build(kw, 6, true, 3),
     ),
-    dynamic_row!(
+    minigrid_spec(
         "MiniGrid-Dynamic-Obstacles-8x8-v0",
-        8,
-        false,
-        4,
-        "MiniGrid Dynamic-Obstacles 8x8: reach the goal past 4 moving balls, fixed start"
+        "MiniGrid Dynamic-Obstacles 8x8: reach the goal past 4 moving balls, fixed start",
+        KWARGS,
+        |kw| build(kw, 8, false, 4),
     ),
-    dynamic_row!(
+    minigrid_spec(
         "MiniGrid-Dynamic-Obstacles-16x16-v0",
-        16,
-        false,
-        8,
-        "MiniGrid Dynamic-Obstacles 16x16: reach the goal past 8 moving balls, fixed start"
+        "MiniGrid Dynamic-Obstacles 16x16: reach the goal past 8 moving balls, fixed start",
+        KWARGS,
+        |kw| build(kw, 16, false, 8),
     ),
 ];
 

@@ -13,12 +13,12 @@
 //! facing a uniform direction. `max_steps = 4·size²`; these envs see through walls, as MiniGrid
 //! registers them (`EmptyEnv` passes `see_through_walls=True`).
 
-use crate::minigrid::any::{BoxedMiniGrid, boxed};
-use crate::minigrid::engine::{EngineConfig, MiniGridEnv};
-use crate::minigrid::kwargs::{AGENT_VIEW_SIZE, engine_kwargs};
+use crate::minigrid::any::BoxedMiniGrid;
+use crate::minigrid::engine::MiniGridEnv;
+use crate::minigrid::kwargs::{build_env, minigrid_spec, row_kwargs, square_config};
 use crate::minigrid::layout::{Gen, GenError, Generator};
 use crate::minigrid::object::Obj;
-use crate::registry::{EnvSpec, KwargSpec, Kwargs, MAX_EPISODE_STEPS, MakeError};
+use crate::registry::{EnvSpec, KwargSpec, Kwargs, MakeError};
 
 /// The mission of every Empty env.
 pub const MISSION: &str = "get to the green goal square";
@@ -66,79 +66,55 @@ impl Empty {
         max_steps: usize,
         agent_view_size: usize,
     ) -> Result<EmptyEnv, GenError> {
-        if size < 4 {
-            return Err(GenError::InvalidConfig(format!(
-                "size = {size}: must be at least 4"
-            )));
-        }
-        let config = EngineConfig::square(size, max_steps, true, agent_view_size);
+        let config = square_config(size, 4, max_steps, true, agent_view_size)?;
         MiniGridEnv::new(Empty { size, random_start }, config)
     }
 }
 
-/// The `max_steps` kwarg of the Empty rows.
-const MAX_STEPS: KwargSpec = KwargSpec {
-    name: "max_steps",
-    default: "the env's (4·size² for Empty)",
-    help: "steps after which the env truncates the episode itself, as MiniGrid",
-};
-
-const KWARGS: &[KwargSpec] = &[MAX_STEPS, AGENT_VIEW_SIZE, MAX_EPISODE_STEPS];
+const KWARGS: &[KwargSpec] = &row_kwargs("the env's (4·size² for Empty)");
 
 fn build(kw: &Kwargs<'_>, size: usize, random_start: bool) -> Result<BoxedMiniGrid, MakeError> {
-    let (max_steps, view) = engine_kwargs(kw, 4 * size * size)?;
-    boxed(kw, Empty::env_with(size, random_start, max_steps, view))
-}
-
-macro_rules! empty_row {
-    ($id:literal, $size:literal, $random:literal, $desc:literal) => {
-        EnvSpec {
-            id: $id,
-            description: $desc,
-            max_episode_steps: None,
-            reward_threshold: None,
-            kwargs: KWARGS,
-            entry: crate::registry::Entry::MiniGrid(|kw| build(kw, $size, $random)),
-        }
-    };
+    build_env(kw, 4 * size * size, |max_steps, view| {
+        Empty::env_with(size, random_start, max_steps, view)
+    })
 }
 
 /// The Empty rows.
 pub const SPECS: &[EnvSpec] = &[
-    empty_row!(
+    minigrid_spec(
         "MiniGrid-Empty-5x5-v0",
-        5,
-        false,
-        "MiniGrid Empty room 5x5, fixed start"
+        "MiniGrid Empty room 5x5, fixed start",
+        KWARGS,
+        |kw| build(kw, 5, false),
     ),
-    empty_row!(
+    minigrid_spec(
         "MiniGrid-Empty-Random-5x5-v0",
-        5,
-        true,
-        "MiniGrid Empty room 5x5, random start"
+        "MiniGrid Empty room 5x5, random start",
+        KWARGS,
+        |kw| build(kw, 5, true),
     ),
-    empty_row!(
+    minigrid_spec(
         "MiniGrid-Empty-6x6-v0",
-        6,
-        false,
-        "MiniGrid Empty room 6x6, fixed start"
+        "MiniGrid Empty room 6x6, fixed start",
+        KWARGS,
+        |kw| build(kw, 6, false),
     ),
-    empty_row!(
+    minigrid_spec(
         "MiniGrid-Empty-Random-6x6-v0",
-        6,
-        true,
-        "MiniGrid Empty room 6x6, random start"
+        "MiniGrid Empty room 6x6, random start",
+        KWARGS,
+        |kw| build(kw, 6, true),
     ),
-    empty_row!(
+    minigrid_spec(
         "MiniGrid-Empty-8x8-v0",
-        8,
-        false,
-        "MiniGrid Empty room 8x8, fixed start"
+        "MiniGrid Empty room 8x8, fixed start",
+        KWARGS,
+        |kw| build(kw, 8, false),
     ),
-    empty_row!(
+    minigrid_spec(
         "MiniGrid-Empty-16x16-v0",
-        16,
-        false,
-        "MiniGrid Empty room 16x16, fixed start"
+        "MiniGrid Empty room 16x16, fixed start",
+        KWARGS,
+        |kw| build(kw, 16, false),
     ),
 ];

@@ -18,13 +18,13 @@
 //! object its type, its colour and its cell; the agent's cell and direction; the target
 //! object; the phrasing.
 
-use crate::minigrid::any::{BoxedMiniGrid, boxed};
-use crate::minigrid::engine::{EngineConfig, MiniGridEnv};
-use crate::minigrid::envs::go_to_object::{ObjType, check_objects, describe};
-use crate::minigrid::kwargs::{AGENT_VIEW_SIZE, engine_kwargs};
+use crate::minigrid::any::BoxedMiniGrid;
+use crate::minigrid::engine::MiniGridEnv;
+use crate::minigrid::envs::go_to_object::{ObjType, describe, object_room_config};
+use crate::minigrid::kwargs::{build_env, minigrid_spec, row_kwargs};
 use crate::minigrid::layout::{Gen, GenError, Generator};
 use crate::minigrid::world::Task;
-use crate::registry::{EnvSpec, KwargSpec, Kwargs, MAX_EPISODE_STEPS, MakeError};
+use crate::registry::{EnvSpec, KwargSpec, Kwargs, MakeError};
 
 /// The object types Fetch draws from, in MiniGrid's order.
 pub const TYPES: [ObjType; 2] = [ObjType::Key, ObjType::Ball];
@@ -98,58 +98,39 @@ impl Fetch {
         max_steps: usize,
         agent_view_size: usize,
     ) -> Result<FetchEnv, GenError> {
-        check_objects(size, num_objs, 1, usize::MAX)?;
-        let config = EngineConfig::square(size, max_steps, true, agent_view_size);
+        let config =
+            object_room_config(size, num_objs, (1, usize::MAX), max_steps, agent_view_size)?;
         MiniGridEnv::new(Fetch { size, num_objs }, config)
     }
 }
 
-/// The `max_steps` kwarg of the Fetch rows.
-const MAX_STEPS: KwargSpec = KwargSpec {
-    name: "max_steps",
-    default: "5·size²",
-    help: "steps after which the env truncates the episode itself, as MiniGrid",
-};
-
-const KWARGS: &[KwargSpec] = &[MAX_STEPS, AGENT_VIEW_SIZE, MAX_EPISODE_STEPS];
+const KWARGS: &[KwargSpec] = &row_kwargs("5·size²");
 
 fn build(kw: &Kwargs<'_>, size: usize, num_objs: usize) -> Result<BoxedMiniGrid, MakeError> {
-    let (max_steps, view) = engine_kwargs(kw, Fetch::default_max_steps(size))?;
-    boxed(kw, Fetch::env_with(size, num_objs, max_steps, view))
-}
-
-macro_rules! fetch_row {
-    ($id:literal, $size:literal, $n:literal, $desc:literal) => {
-        EnvSpec {
-            id: $id,
-            description: $desc,
-            max_episode_steps: None,
-            reward_threshold: None,
-            kwargs: KWARGS,
-            entry: crate::registry::Entry::MiniGrid(|kw| build(kw, $size, $n)),
-        }
-    };
+    build_env(kw, Fetch::default_max_steps(size), |max_steps, view| {
+        Fetch::env_with(size, num_objs, max_steps, view)
+    })
 }
 
 /// The Fetch rows.
 pub const SPECS: &[EnvSpec] = &[
-    fetch_row!(
+    minigrid_spec(
         "MiniGrid-Fetch-5x5-N2-v0",
-        5,
-        2,
-        "MiniGrid Fetch 5x5, 2 objects: pick up the object the mission names"
+        "MiniGrid Fetch 5x5, 2 objects: pick up the object the mission names",
+        KWARGS,
+        |kw| build(kw, 5, 2),
     ),
-    fetch_row!(
+    minigrid_spec(
         "MiniGrid-Fetch-6x6-N2-v0",
-        6,
-        2,
-        "MiniGrid Fetch 6x6, 2 objects: pick up the object the mission names"
+        "MiniGrid Fetch 6x6, 2 objects: pick up the object the mission names",
+        KWARGS,
+        |kw| build(kw, 6, 2),
     ),
-    fetch_row!(
+    minigrid_spec(
         "MiniGrid-Fetch-8x8-N3-v0",
-        8,
-        3,
-        "MiniGrid Fetch 8x8, 3 objects: pick up the object the mission names"
+        "MiniGrid Fetch 8x8, 3 objects: pick up the object the mission names",
+        KWARGS,
+        |kw| build(kw, 8, 3),
     ),
 ];
 

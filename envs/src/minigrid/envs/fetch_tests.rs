@@ -9,8 +9,10 @@ use rewardlab_core::Env;
 use super::{Fetch, FetchEnv, SYNTAX};
 use crate::minigrid::envs::go_to_door::tests::{act, front, plan, success_reward, walk};
 use crate::minigrid::envs::go_to_object::describe;
-use crate::minigrid::envs::go_to_object::tests::{objects, walled};
-use crate::minigrid::layout::{GenError, Pos};
+use crate::minigrid::envs::go_to_object::tests::{
+    assert_object_rows, assert_resets_agree, objects, refused, walled,
+};
+use crate::minigrid::layout::Pos;
 use crate::minigrid::object::Obj;
 use crate::minigrid::world::{Action, Task};
 
@@ -156,40 +158,23 @@ fn other_actions_do_not_end_the_episode() {
 
 #[test]
 fn seeded_resets_are_deterministic() {
-    let mut a = Fetch::env(6, 2).expect("valid config");
-    let mut b = Fetch::env(6, 2).expect("valid config");
-    a.reset(Some(5));
-    b.reset(Some(5));
-    for _ in 0..5 {
-        assert_eq!(a.world(), b.world());
-        assert_eq!(a.mission(), b.mission());
-        a.reset(None);
-        b.reset(None);
-    }
+    assert_resets_agree(|| Fetch::env(6, 2), 5);
 }
 
 #[test]
 fn invalid_configs_are_refused_and_rows_use_minigrids_defaults() {
+    assert!(refused(Fetch::env(5, 0)), "no target to name");
     assert!(
-        Fetch::env(5, 0).is_err_and(|e| matches!(e, GenError::InvalidConfig(_))),
-        "no target to name"
-    );
-    assert!(
-        Fetch::env(4, 4).is_err_and(|e| matches!(e, GenError::InvalidConfig(_))),
+        refused(Fetch::env(4, 4)),
         "four objects and the agent in 2×2"
     );
     assert!(Fetch::env(4, 3).is_ok());
-    for (id, size, n) in [
-        ("MiniGrid-Fetch-5x5-N2-v0", 5, 2),
-        ("MiniGrid-Fetch-6x6-N2-v0", 6, 2),
-        ("MiniGrid-Fetch-8x8-N3-v0", 8, 3),
-    ] {
-        let env = crate::minigrid::make(id, &[]).expect("registered");
-        let c = env.engine_config();
-        assert_eq!(
-            (c.width, c.max_steps, c.see_through_walls),
-            (size, 5 * size * size, true)
-        );
-        assert_eq!(objects(&env.world().grid).len(), n);
-    }
+    assert_object_rows(
+        &[
+            ("MiniGrid-Fetch-5x5-N2-v0", 5, 2),
+            ("MiniGrid-Fetch-6x6-N2-v0", 6, 2),
+            ("MiniGrid-Fetch-8x8-N3-v0", 8, 3),
+        ],
+        |s| 5 * s * s,
+    );
 }

@@ -18,12 +18,11 @@
 //! cell is cleared, the direction stays uniform) and the goal's cell. `max_steps = 100`; the
 //! walls block sight. The mission is MiniGrid's `"reach the goal"`.
 
-use crate::minigrid::any::{BoxedMiniGrid, boxed};
 use crate::minigrid::engine::{EngineConfig, MiniGridEnv};
-use crate::minigrid::kwargs::{AGENT_VIEW_SIZE, engine_kwargs};
+use crate::minigrid::kwargs::{build_env, minigrid_spec, row_kwargs};
 use crate::minigrid::layout::{Gen, GenError, Generator, Pos};
 use crate::minigrid::object::Obj;
-use crate::registry::{EnvSpec, KwargSpec, Kwargs, MAX_EPISODE_STEPS, MakeError};
+use crate::registry::{EnvSpec, KwargSpec};
 
 /// The mission of FourRooms.
 pub const MISSION: &str = "reach the goal";
@@ -115,26 +114,16 @@ impl FourRooms {
     }
 }
 
-/// The `max_steps` kwarg of the FourRooms row.
-const MAX_STEPS: KwargSpec = KwargSpec {
-    name: "max_steps",
-    default: "100",
-    help: "steps after which the env truncates the episode itself, as MiniGrid",
-};
-
-const KWARGS: &[KwargSpec] = &[MAX_STEPS, AGENT_VIEW_SIZE, MAX_EPISODE_STEPS];
-
-fn build(kw: &Kwargs<'_>) -> Result<BoxedMiniGrid, MakeError> {
-    let (max_steps, view) = engine_kwargs(kw, MAX_STEPS_DEFAULT)?;
-    boxed(kw, FourRooms::default().env_with(max_steps, view))
-}
+const KWARGS: &[KwargSpec] = &row_kwargs("100");
 
 /// The FourRooms row.
-pub const SPECS: &[EnvSpec] = &[EnvSpec {
-    id: "MiniGrid-FourRooms-v0",
-    description: "MiniGrid FourRooms: four rooms joined by four gaps, random start and goal",
-    max_episode_steps: None,
-    reward_threshold: None,
-    kwargs: KWARGS,
-    entry: crate::registry::Entry::MiniGrid(build),
-}];
+pub const SPECS: &[EnvSpec] = &[minigrid_spec(
+    "MiniGrid-FourRooms-v0",
+    "MiniGrid FourRooms: four rooms joined by four gaps, random start and goal",
+    KWARGS,
+    |kw| {
+        build_env(kw, MAX_STEPS_DEFAULT, |max_steps, view| {
+            FourRooms::default().env_with(max_steps, view)
+        })
+    },
+)];

@@ -17,13 +17,13 @@
 //! MiniGrid draws the colours by redrawing until one is new; [`Gen::rand_subset`] draws each
 //! colour uniformly among those not yet taken, which is the same law and cannot loop.
 
-use crate::minigrid::any::{BoxedMiniGrid, boxed};
-use crate::minigrid::engine::{EngineConfig, MiniGridEnv};
-use crate::minigrid::kwargs::{AGENT_VIEW_SIZE, engine_kwargs};
+use crate::minigrid::any::BoxedMiniGrid;
+use crate::minigrid::engine::MiniGridEnv;
+use crate::minigrid::kwargs::{build_env, minigrid_spec, row_kwargs, square_config};
 use crate::minigrid::layout::{Gen, GenError, Generator, Pos};
 use crate::minigrid::object::{Color, DoorState, Obj};
 use crate::minigrid::world::Task;
-use crate::registry::{EnvSpec, KwargSpec, Kwargs, MAX_EPISODE_STEPS, MakeError};
+use crate::registry::{EnvSpec, KwargSpec, Kwargs, MakeError};
 
 /// The smallest grid MiniGrid accepts (the smallest room).
 pub const MIN_SIZE: usize = 5;
@@ -85,59 +85,38 @@ impl GoToDoor {
         max_steps: usize,
         agent_view_size: usize,
     ) -> Result<GoToDoorEnv, GenError> {
-        if size < MIN_SIZE {
-            return Err(GenError::InvalidConfig(format!(
-                "size = {size}: must be at least {MIN_SIZE}"
-            )));
-        }
-        let config = EngineConfig::square(size, max_steps, true, agent_view_size);
+        let config = square_config(size, MIN_SIZE, max_steps, true, agent_view_size)?;
         MiniGridEnv::new(GoToDoor { size }, config)
     }
 }
 
-/// The `max_steps` kwarg of the GoToDoor rows.
-const MAX_STEPS: KwargSpec = KwargSpec {
-    name: "max_steps",
-    default: "4·size²",
-    help: "steps after which the env truncates the episode itself, as MiniGrid",
-};
-
-const KWARGS: &[KwargSpec] = &[MAX_STEPS, AGENT_VIEW_SIZE, MAX_EPISODE_STEPS];
+const KWARGS: &[KwargSpec] = &row_kwargs("4·size²");
 
 fn build(kw: &Kwargs<'_>, size: usize) -> Result<BoxedMiniGrid, MakeError> {
-    let (max_steps, view) = engine_kwargs(kw, GoToDoor::default_max_steps(size))?;
-    boxed(kw, GoToDoor::env_with(size, max_steps, view))
-}
-
-macro_rules! go_to_door_row {
-    ($id:literal, $size:literal, $desc:literal) => {
-        EnvSpec {
-            id: $id,
-            description: $desc,
-            max_episode_steps: None,
-            reward_threshold: None,
-            kwargs: KWARGS,
-            entry: crate::registry::Entry::MiniGrid(|kw| build(kw, $size)),
-        }
-    };
+    build_env(kw, GoToDoor::default_max_steps(size), |max_steps, view| {
+        GoToDoor::env_with(size, max_steps, view)
+    })
 }
 
 /// The GoToDoor rows.
 pub const SPECS: &[EnvSpec] = &[
-    go_to_door_row!(
+    minigrid_spec(
         "MiniGrid-GoToDoor-5x5-v0",
-        5,
-        "MiniGrid GoToDoor 5x5: perform done next to the door the mission names"
+        "MiniGrid GoToDoor 5x5: perform done next to the door the mission names",
+        KWARGS,
+        |kw| build(kw, 5),
     ),
-    go_to_door_row!(
+    minigrid_spec(
         "MiniGrid-GoToDoor-6x6-v0",
-        6,
-        "MiniGrid GoToDoor 6x6: perform done next to the door the mission names"
+        "MiniGrid GoToDoor 6x6: perform done next to the door the mission names",
+        KWARGS,
+        |kw| build(kw, 6),
     ),
-    go_to_door_row!(
+    minigrid_spec(
         "MiniGrid-GoToDoor-8x8-v0",
-        8,
-        "MiniGrid GoToDoor 8x8: perform done next to the door the mission names"
+        "MiniGrid GoToDoor 8x8: perform done next to the door the mission names",
+        KWARGS,
+        |kw| build(kw, 8),
     ),
 ];
 

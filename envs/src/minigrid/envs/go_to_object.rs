@@ -18,41 +18,21 @@
 //! the same law and cannot loop. Since the pairs are distinct, comparing objects by value (as
 //! our tasks do) is comparing them by identity.
 //!
-//! This file also holds what PutNear and Fetch share: [`ObjType`], [`draw_distinct`] and
-//! [`describe`].
+//! This file also holds what PutNear and Fetch share: [`ObjType`], [`draw_distinct`],
+//! [`describe`] and the checked configuration of an object room, `object_room_config`.
 
-use crate::minigrid::any::{BoxedMiniGrid, boxed};
+use crate::minigrid::any::BoxedMiniGrid;
 use crate::minigrid::engine::{EngineConfig, MiniGridEnv};
-use crate::minigrid::kwargs::{AGENT_VIEW_SIZE, engine_kwargs};
+use crate::minigrid::kwargs::{build_env, minigrid_spec, row_kwargs};
 use crate::minigrid::layout::{Gen, GenError, Generator, Pos};
 use crate::minigrid::object::{Color, Obj};
 use crate::minigrid::world::Task;
-use crate::registry::{EnvSpec, KwargSpec, Kwargs, MAX_EPISODE_STEPS, MakeError};
+use crate::registry::{EnvSpec, KwargSpec, Kwargs, MakeError};
 
-/// A pickable object type, as the object envs draw them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ObjType {
-    /// A key.
-    Key,
-    /// A ball.
-    Ball,
-    /// An empty box.
-    Box,
-}
-
-impl ObjType {
-    /// The types GoToObject and PutNear draw from, in MiniGrid's order.
-    pub const KEY_BALL_BOX: [ObjType; 3] = [ObjType::Key, ObjType::Ball, ObjType::Box];
-
-    /// The object of this type and colour (boxes empty, as MiniGrid makes them).
-    pub fn make(self, color: Color) -> Obj {
-        match self {
-            ObjType::Key => Obj::Key(color),
-            ObjType::Ball => Obj::Ball(color),
-            ObjType::Box => Obj::Box(color, None),
-        }
-    }
-}
+/// A pickable object type, as the object envs draw them: the room grids'
+/// [`ObjKind`](crate::minigrid::room_grid::ObjKind) (key, ball, empty box; `ObjType::ALL` in
+/// MiniGrid's order).
+pub use crate::minigrid::room_grid::ObjKind as ObjType;
 
 /// An object's mission phrase, `"{colour} {type}"` (`"red key"`); `None` for objects no
 /// mission names (walls, floors, doors, goal, lava).
@@ -121,7 +101,7 @@ impl Generator for GoToObject {
     fn gen_grid(&mut self, g: &mut Gen<'_>) -> Result<(), GenError> {
         let (w, h) = (g.grid.width(), g.grid.height());
         g.grid.wall_rect(0, 0, w, h);
-        let objs = place_distinct(g, self.num_objs, &ObjType::KEY_BALL_BOX, |_, _| false)?;
+        let objs = place_distinct(g, self.num_objs, &ObjType::ALL, |_, _| false)?;
         g.place_agent(None, None, true)?;
         let (target, pos) = g.rand_elem(&objs).ok_or_else(|| {
             GenError::InvalidConfig(format!("num_objs = {}: must be at least 1", self.num_objs))
@@ -139,14 +119,18 @@ impl Generator for GoToObject {
 /// The GoToObject env: the engine around [`GoToObject`].
 pub type GoToObjectEnv = MiniGridEnv<GoToObject>;
 
-/// Refuses a grid or object count MiniGrid cannot lay out (it would crash with no object and
-/// loop forever with more objects than distinct pairs or free cells).
-pub(crate) fn check_objects(
+/// The engine configuration of a `size × size` room holding `num_objs` objects, seeing through
+/// walls as MiniGrid's object envs do. Refuses a grid or object count MiniGrid cannot lay out
+/// (it would crash with no object and loop forever with more objects than distinct pairs or
+/// free cells): `size ≥ 3` and `min ≤ num_objs ≤ max`, capped by the interior cells less one
+/// for the agent.
+pub(crate) fn object_room_config(
     size: usize,
     num_objs: usize,
-    min: usize,
-    max: usize,
-) -> Result<(), GenError> {
+    (min, max): (usize, usize),
+    max_steps: usize,
+    agent_view_size: usize,
+) -> Result<EngineConfig, GenError> {
     if size < 3 {
         return Err(GenError::InvalidConfig(format!(
             "size = {size}: must be at least 3"
@@ -160,7 +144,7 @@ pub(crate) fn check_objects(
             "num_objs = {num_objs}: must be in {min}..={max} for size {size}"
         )));
     }
-    Ok(())
+    Ok(EngineConfig::square(size, max_steps, true, agent_view_size))
 }
 
 impl GoToObject {
@@ -183,52 +167,34 @@ impl GoToObject {
         max_steps: usize,
         agent_view_size: usize,
     ) -> Result<GoToObjectEnv, GenError> {
-        check_objects(size, num_objs, 1, 18)?;
-        let config = EngineConfig::square(size, max_steps, true, agent_view_size);
+        let config = object_room_config(size, num_objs, (1, 18), max_steps, agent_view_size)?;
         MiniGridEnv::new(GoToObject { size, num_objs }, config)
     }
 }
 
-/// The `max_steps` kwarg of the GoToObject rows.
-const MAX_STEPS: KwargSpec = KwargSpec {
-    name: "max_steps",
-    default: "5·size²",
-    help: "steps after which the env truncates the episode itself, as MiniGrid",
-};
-
-const KWARGS: &[KwargSpec] = &[MAX_STEPS, AGENT_VIEW_SIZE, MAX_EPISODE_STEPS];
+const KWARGS: &[KwargSpec] = &row_kwargs("5·size²");
 
 fn build(kw: &Kwargs<'_>, size: usize, num_objs: usize) -> Result<BoxedMiniGrid, MakeError> {
-    let (max_steps, view) = engine_kwargs(kw, GoToObject::default_max_steps(size))?;
-    boxed(kw, GoToObject::env_with(size, num_objs, max_steps, view))
-}
-
-macro_rules! go_to_object_row {
-    ($id:literal, $size:literal, $n:literal, $desc:literal) => {
-        EnvSpec {
-            id: $id,
-            description: $desc,
-            max_episode_steps: None,
-            reward_threshold: None,
-            kwargs: KWARGS,
-            entry: crate::registry::Entry::MiniGrid(|kw| build(kw, $size, $n)),
-        }
-    };
+    build_env(
+        kw,
+        GoToObject::default_max_steps(size),
+        |max_steps, view| GoToObject::env_with(size, num_objs, max_steps, view),
+    )
 }
 
 /// The GoToObject rows.
 pub const SPECS: &[EnvSpec] = &[
-    go_to_object_row!(
+    minigrid_spec(
         "MiniGrid-GoToObject-6x6-N2-v0",
-        6,
-        2,
-        "MiniGrid GoToObject 6x6, 2 objects: perform done next to the object the mission names"
+        "MiniGrid GoToObject 6x6, 2 objects: perform done next to the object the mission names",
+        KWARGS,
+        |kw| build(kw, 6, 2),
     ),
-    go_to_object_row!(
+    minigrid_spec(
         "MiniGrid-GoToObject-8x8-N2-v0",
-        8,
-        2,
-        "MiniGrid GoToObject 8x8, 2 objects: perform done next to the object the mission names"
+        "MiniGrid GoToObject 8x8, 2 objects: perform done next to the object the mission names",
+        KWARGS,
+        |kw| build(kw, 8, 2),
     ),
 ];
 

@@ -8,9 +8,10 @@ use rewardlab_core::Env;
 use rewardlab_core::rng::rng_from_seed;
 
 use super::{GoToObject, GoToObjectEnv, ObjType, describe, draw_distinct, mission};
+use crate::minigrid::engine::MiniGridEnv;
 use crate::minigrid::envs::go_to_door::tests::{act, adjacent4, front, plan, success_reward, walk};
 use crate::minigrid::grid::Grid;
-use crate::minigrid::layout::{Gen, GenError, Pos};
+use crate::minigrid::layout::{Gen, GenError, Generator, Pos};
 use crate::minigrid::object::{Color, Obj};
 use crate::minigrid::world::{Action, Task};
 
@@ -23,6 +24,44 @@ pub(crate) fn objects(grid: &Grid) -> Vec<(Pos, Obj)> {
         .flat_map(|y| (1..w - 1).map(move |x| (x, y)))
         .filter_map(|(x, y)| grid.get(x, y).map(|o| ((x, y), o.clone())))
         .collect()
+}
+
+/// Whether `r` is a refusal of the configuration.
+pub(crate) fn refused<T>(r: Result<T, GenError>) -> bool {
+    r.is_err_and(|e| matches!(e, GenError::InvalidConfig(_)))
+}
+
+/// Asserts that two envs made by `make` lay out the same worlds and missions after
+/// `reset(Some(seed))` and after each of five more `reset(None)`.
+pub(crate) fn assert_resets_agree<G: Generator>(
+    make: impl Fn() -> Result<MiniGridEnv<G>, GenError>,
+    seed: u64,
+) {
+    let mut a = make().expect("valid config");
+    let mut b = make().expect("valid config");
+    a.reset(Some(seed));
+    b.reset(Some(seed));
+    for _ in 0..5 {
+        assert_eq!(a.world(), b.world());
+        assert_eq!(a.mission(), b.mission());
+        a.reset(None);
+        b.reset(None);
+    }
+}
+
+/// Asserts the registered object-room rows `(id, size, num_objs)`: a `size` square seeing
+/// through walls, truncating at `max_steps(size)`, holding `num_objs` objects.
+pub(crate) fn assert_object_rows(rows: &[(&str, usize, usize)], max_steps: fn(usize) -> usize) {
+    for &(id, size, n) in rows {
+        let env = crate::minigrid::make(id, &[]).expect("registered");
+        let c = env.engine_config();
+        assert_eq!(
+            (c.width, c.max_steps, c.see_through_walls),
+            (size, max_steps(size), true),
+            "{id}"
+        );
+        assert_eq!(objects(&env.world().grid).len(), n, "{id}");
+    }
 }
 
 /// Whether every border cell is a grey wall.
@@ -94,7 +133,7 @@ fn mission_and_description_texts() {
 fn draw_distinct_avoids_taken_pairs() {
     let mut rng = rng_from_seed(5);
     let mut g = Gen::new(5, 5, &mut rng);
-    let all: Vec<Obj> = ObjType::KEY_BALL_BOX
+    let all: Vec<Obj> = ObjType::ALL
         .iter()
         .flat_map(|t| Color::ALL.map(|c| t.make(c)))
         .collect();
@@ -103,11 +142,11 @@ fn draw_distinct_avoids_taken_pairs() {
     let taken: Vec<Obj> = all.iter().filter(|o| **o != last).cloned().collect();
     for _ in 0..10 {
         assert_eq!(
-            draw_distinct(&mut g, &ObjType::KEY_BALL_BOX, &taken),
+            draw_distinct(&mut g, &ObjType::ALL, &taken),
             Some(last.clone())
         );
     }
-    assert_eq!(draw_distinct(&mut g, &ObjType::KEY_BALL_BOX, &all), None);
+    assert_eq!(draw_distinct(&mut g, &ObjType::ALL, &all), None);
     // With two free pairs, both come up.
     let two: Vec<Obj> = taken
         .iter()
@@ -115,7 +154,7 @@ fn draw_distinct_avoids_taken_pairs() {
         .cloned()
         .collect();
     let seen: BTreeSet<_> = (0..64)
-        .filter_map(|_| draw_distinct(&mut g, &ObjType::KEY_BALL_BOX, &two))
+        .filter_map(|_| draw_distinct(&mut g, &ObjType::ALL, &two))
         .map(|o| o.encode())
         .collect();
     assert_eq!(seen.len(), 2);
@@ -220,30 +259,19 @@ fn seeded_resets_are_deterministic() {
 
 #[test]
 fn invalid_configs_are_refused_and_rows_use_minigrids_defaults() {
+    assert!(refused(GoToObject::env(6, 0)), "no target to name");
+    assert!(refused(GoToObject::env(8, 19)), "only 18 distinct pairs");
     assert!(
-        GoToObject::env(6, 0).is_err_and(|e| matches!(e, GenError::InvalidConfig(_))),
-        "no target to name"
-    );
-    assert!(
-        GoToObject::env(8, 19).is_err_and(|e| matches!(e, GenError::InvalidConfig(_))),
-        "only 18 distinct pairs"
-    );
-    assert!(
-        GoToObject::env(3, 1).is_err_and(|e| matches!(e, GenError::InvalidConfig(_))),
+        refused(GoToObject::env(3, 1)),
         "one interior cell: no room for the agent"
     );
-    assert!(GoToObject::env(3, 0).is_err_and(|e| matches!(e, GenError::InvalidConfig(_))));
+    assert!(refused(GoToObject::env(3, 0)));
     assert!(GoToObject::env(8, 18).is_ok());
-    for (id, size) in [
-        ("MiniGrid-GoToObject-6x6-N2-v0", 6),
-        ("MiniGrid-GoToObject-8x8-N2-v0", 8),
-    ] {
-        let env = crate::minigrid::make(id, &[]).expect("registered");
-        let c = env.engine_config();
-        assert_eq!(
-            (c.width, c.max_steps, c.see_through_walls),
-            (size, 5 * size * size, true)
-        );
-        assert_eq!(objects(&env.world().grid).len(), 2);
-    }
+    assert_object_rows(
+        &[
+            ("MiniGrid-GoToObject-6x6-N2-v0", 6, 2),
+            ("MiniGrid-GoToObject-8x8-N2-v0", 8, 2),
+        ],
+        |s| 5 * s * s,
+    );
 }

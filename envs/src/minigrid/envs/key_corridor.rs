@@ -25,15 +25,15 @@
 //! target of the door key's colour would make MiniGrid accept only the target and us either
 //! key. Walls block sight.
 
-use crate::minigrid::any::{BoxedMiniGrid, boxed};
-use crate::minigrid::engine::{EngineConfig, MiniGridEnv};
-use crate::minigrid::kwargs::{AGENT_VIEW_SIZE, engine_kwargs};
+use crate::minigrid::any::BoxedMiniGrid;
+use crate::minigrid::engine::MiniGridEnv;
+use crate::minigrid::kwargs::{build_env, minigrid_spec, row_kwargs};
 use crate::minigrid::layout::{Gen, GenError, Generator};
 use crate::minigrid::object::Color;
 use crate::minigrid::room_grid::{ObjKind, RoomGrid};
 use crate::minigrid::unlock_pickup::mission;
 use crate::minigrid::world::Task;
-use crate::registry::{EnvSpec, KwargSpec, Kwargs, MAX_EPISODE_STEPS, MakeError};
+use crate::registry::{EnvSpec, KwargSpec, Kwargs, MakeError};
 
 /// Number of room columns (MiniGrid's `RoomGrid` default, which KeyCorridor keeps).
 pub const NUM_COLS: usize = 3;
@@ -103,25 +103,18 @@ impl KeyCorridor {
         max_steps: usize,
         agent_view_size: usize,
     ) -> Result<KeyCorridorEnv, GenError> {
-        RoomGrid::check(self.room_size, self.num_rows, NUM_COLS)?;
-        let (w, h) = RoomGrid::grid_size(self.room_size, self.num_rows, NUM_COLS);
-        let config = EngineConfig {
-            width: w,
-            height: h,
-            ..EngineConfig::square(w, max_steps, false, agent_view_size)
-        };
+        let config = RoomGrid::engine_config(
+            self.room_size,
+            self.num_rows,
+            NUM_COLS,
+            max_steps,
+            agent_view_size,
+        )?;
         MiniGridEnv::new(self, config)
     }
 }
 
-/// The `max_steps` kwarg of the KeyCorridor rows.
-const MAX_STEPS: KwargSpec = KwargSpec {
-    name: "max_steps",
-    default: "30·room_size²",
-    help: "steps after which the env truncates the episode itself, as MiniGrid",
-};
-
-const KWARGS: &[KwargSpec] = &[MAX_STEPS, AGENT_VIEW_SIZE, MAX_EPISODE_STEPS];
+const KWARGS: &[KwargSpec] = &row_kwargs("30·room_size²");
 
 fn build(kw: &Kwargs<'_>, room_size: usize, num_rows: usize) -> Result<BoxedMiniGrid, MakeError> {
     let layout = KeyCorridor {
@@ -129,60 +122,48 @@ fn build(kw: &Kwargs<'_>, room_size: usize, num_rows: usize) -> Result<BoxedMini
         room_size,
         obj_type: ObjKind::Ball,
     };
-    let (max_steps, view) = engine_kwargs(kw, layout.default_max_steps())?;
-    boxed(kw, layout.env_with(max_steps, view))
-}
-
-macro_rules! key_corridor_row {
-    ($id:literal, $size:literal, $rows:literal, $desc:literal) => {
-        EnvSpec {
-            id: $id,
-            description: $desc,
-            max_episode_steps: None,
-            reward_threshold: None,
-            kwargs: KWARGS,
-            entry: crate::registry::Entry::MiniGrid(|kw| build(kw, $size, $rows)),
-        }
-    };
+    build_env(kw, layout.default_max_steps(), |max_steps, view| {
+        layout.env_with(max_steps, view)
+    })
 }
 
 /// The KeyCorridor rows (`S`: room size, `R`: rows of rooms).
 pub const SPECS: &[EnvSpec] = &[
-    key_corridor_row!(
+    minigrid_spec(
         "MiniGrid-KeyCorridorS3R1-v0",
-        3,
-        1,
-        "MiniGrid KeyCorridor, rooms of 3, 1 row: find the key, unlock the room, pick up the ball"
+        "MiniGrid KeyCorridor, rooms of 3, 1 row: find the key, unlock the room, pick up the ball",
+        KWARGS,
+        |kw| build(kw, 3, 1),
     ),
-    key_corridor_row!(
+    minigrid_spec(
         "MiniGrid-KeyCorridorS3R2-v0",
-        3,
-        2,
-        "MiniGrid KeyCorridor, rooms of 3, 2 rows: find the key, unlock the room, pick up the ball"
+        "MiniGrid KeyCorridor, rooms of 3, 2 rows: find the key, unlock the room, pick up the ball",
+        KWARGS,
+        |kw| build(kw, 3, 2),
     ),
-    key_corridor_row!(
+    minigrid_spec(
         "MiniGrid-KeyCorridorS3R3-v0",
-        3,
-        3,
-        "MiniGrid KeyCorridor, rooms of 3, 3 rows: find the key, unlock the room, pick up the ball"
+        "MiniGrid KeyCorridor, rooms of 3, 3 rows: find the key, unlock the room, pick up the ball",
+        KWARGS,
+        |kw| build(kw, 3, 3),
     ),
-    key_corridor_row!(
+    minigrid_spec(
         "MiniGrid-KeyCorridorS4R3-v0",
-        4,
-        3,
-        "MiniGrid KeyCorridor, rooms of 4, 3 rows: find the key, unlock the room, pick up the ball"
+        "MiniGrid KeyCorridor, rooms of 4, 3 rows: find the key, unlock the room, pick up the ball",
+        KWARGS,
+        |kw| build(kw, 4, 3),
     ),
-    key_corridor_row!(
+    minigrid_spec(
         "MiniGrid-KeyCorridorS5R3-v0",
-        5,
-        3,
-        "MiniGrid KeyCorridor, rooms of 5, 3 rows: find the key, unlock the room, pick up the ball"
+        "MiniGrid KeyCorridor, rooms of 5, 3 rows: find the key, unlock the room, pick up the ball",
+        KWARGS,
+        |kw| build(kw, 5, 3),
     ),
-    key_corridor_row!(
+    minigrid_spec(
         "MiniGrid-KeyCorridorS6R3-v0",
-        6,
-        3,
-        "MiniGrid KeyCorridor, rooms of 6, 3 rows: find the key, unlock the room, pick up the ball"
+        "MiniGrid KeyCorridor, rooms of 6, 3 rows: find the key, unlock the room, pick up the ball",
+        KWARGS,
+        |kw| build(kw, 6, 3),
     ),
 ];
 

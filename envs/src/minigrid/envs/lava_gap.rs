@@ -15,12 +15,12 @@
 //!   get to the green goal square"`, anything else `"find the opening and get to the green
 //!   goal square"` (MiniGrid's `obstacle_type`).
 
-use crate::minigrid::any::{BoxedMiniGrid, boxed};
-use crate::minigrid::engine::{EngineConfig, MiniGridEnv};
-use crate::minigrid::kwargs::{AGENT_VIEW_SIZE, engine_kwargs};
+use crate::minigrid::any::BoxedMiniGrid;
+use crate::minigrid::engine::MiniGridEnv;
+use crate::minigrid::kwargs::{build_env, minigrid_spec, row_kwargs, square_config};
 use crate::minigrid::layout::{Gen, GenError, Generator, Pos};
 use crate::minigrid::object::Obj;
-use crate::registry::{EnvSpec, KwargSpec, Kwargs, MAX_EPISODE_STEPS, MakeError};
+use crate::registry::{EnvSpec, KwargSpec, Kwargs, MakeError};
 
 /// The mission when the strip is lava.
 pub const LAVA_MISSION: &str = "avoid the lava and get to the green goal square";
@@ -84,13 +84,7 @@ impl LavaGap {
         max_steps: usize,
         agent_view_size: usize,
     ) -> Result<LavaGapEnv, GenError> {
-        if self.size < MIN_SIZE {
-            return Err(GenError::InvalidConfig(format!(
-                "size = {}: must be at least {MIN_SIZE}",
-                self.size
-            )));
-        }
-        let config = EngineConfig::square(self.size, max_steps, false, agent_view_size);
+        let config = square_config(self.size, MIN_SIZE, max_steps, false, agent_view_size)?;
         MiniGridEnv::new(self, config)
     }
 }
@@ -115,49 +109,33 @@ impl Generator for LavaGap {
 /// The LavaGap env: the engine around [`LavaGap`].
 pub type LavaGapEnv = MiniGridEnv<LavaGap>;
 
-/// The `max_steps` kwarg of the LavaGap rows.
-const MAX_STEPS: KwargSpec = KwargSpec {
-    name: "max_steps",
-    default: "the env's (4·size² for LavaGap)",
-    help: "steps after which the env truncates the episode itself, as MiniGrid",
-};
-
-const KWARGS: &[KwargSpec] = &[MAX_STEPS, AGENT_VIEW_SIZE, MAX_EPISODE_STEPS];
+const KWARGS: &[KwargSpec] = &row_kwargs("the env's (4·size² for LavaGap)");
 
 fn build(kw: &Kwargs<'_>, size: usize) -> Result<BoxedMiniGrid, MakeError> {
-    let (max_steps, view) = engine_kwargs(kw, 4 * size * size)?;
-    boxed(kw, LavaGap::new(size).env_with(max_steps, view))
-}
-
-macro_rules! lava_gap_row {
-    ($id:literal, $size:literal, $desc:literal) => {
-        EnvSpec {
-            id: $id,
-            description: $desc,
-            max_episode_steps: None,
-            reward_threshold: None,
-            kwargs: KWARGS,
-            entry: crate::registry::Entry::MiniGrid(|kw| build(kw, $size)),
-        }
-    };
+    build_env(kw, 4 * size * size, |max_steps, view| {
+        LavaGap::new(size).env_with(max_steps, view)
+    })
 }
 
 /// The LavaGap rows.
 pub const SPECS: &[EnvSpec] = &[
-    lava_gap_row!(
+    minigrid_spec(
         "MiniGrid-LavaGapS5-v0",
-        5,
-        "MiniGrid LavaGap 5x5: cross a lava strip through its one gap"
+        "MiniGrid LavaGap 5x5: cross a lava strip through its one gap",
+        KWARGS,
+        |kw| build(kw, 5),
     ),
-    lava_gap_row!(
+    minigrid_spec(
         "MiniGrid-LavaGapS6-v0",
-        6,
-        "MiniGrid LavaGap 6x6: cross a lava strip through its one gap"
+        "MiniGrid LavaGap 6x6: cross a lava strip through its one gap",
+        KWARGS,
+        |kw| build(kw, 6),
     ),
-    lava_gap_row!(
+    minigrid_spec(
         "MiniGrid-LavaGapS7-v0",
-        7,
-        "MiniGrid LavaGap 7x7: cross a lava strip through its one gap"
+        "MiniGrid LavaGap 7x7: cross a lava strip through its one gap",
+        KWARGS,
+        |kw| build(kw, 7),
     ),
 ];
 

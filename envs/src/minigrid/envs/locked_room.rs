@@ -21,13 +21,12 @@
 //! agent takes a uniform free hallway cell and direction. The mission is
 //! `"get the C key from the K room, unlock the C door and go to the goal"`.
 
-use crate::minigrid::any::{BoxedMiniGrid, boxed};
-use crate::minigrid::engine::{EngineConfig, MiniGridEnv};
+use crate::minigrid::engine::MiniGridEnv;
 use crate::minigrid::envs::multi_room::COLORS_BY_NAME;
-use crate::minigrid::kwargs::{AGENT_VIEW_SIZE, engine_kwargs};
+use crate::minigrid::kwargs::{build_env, minigrid_spec, row_kwargs, square_config};
 use crate::minigrid::layout::{Gen, GenError, Generator, Pos};
 use crate::minigrid::object::{Color, DoorState, Obj};
-use crate::registry::{EnvSpec, KwargSpec, Kwargs, MAX_EPISODE_STEPS, MakeError};
+use crate::registry::{EnvSpec, KwargSpec};
 
 /// MiniGrid's default side of the LockedRoom grid.
 pub const SIZE_DEFAULT: usize = 19;
@@ -114,13 +113,7 @@ impl LockedRoom {
         max_steps: usize,
         agent_view_size: usize,
     ) -> Result<LockedRoomEnv, GenError> {
-        if self.size < MIN_SIZE {
-            return Err(GenError::InvalidConfig(format!(
-                "size = {}: must be at least {MIN_SIZE}",
-                self.size
-            )));
-        }
-        let config = EngineConfig::square(self.size, max_steps, false, agent_view_size);
+        let config = square_config(self.size, MIN_SIZE, max_steps, false, agent_view_size)?;
         MiniGridEnv::new(self, config)
     }
 }
@@ -171,29 +164,19 @@ impl Generator for LockedRoom {
 /// The LockedRoom env: the engine around [`LockedRoom`].
 pub type LockedRoomEnv = MiniGridEnv<LockedRoom>;
 
-/// The `max_steps` kwarg of the LockedRoom row.
-const MAX_STEPS: KwargSpec = KwargSpec {
-    name: "max_steps",
-    default: "10·size (190)",
-    help: "steps after which the env truncates the episode itself, as MiniGrid",
-};
-
-const KWARGS: &[KwargSpec] = &[MAX_STEPS, AGENT_VIEW_SIZE, MAX_EPISODE_STEPS];
-
-fn build(kw: &Kwargs<'_>) -> Result<BoxedMiniGrid, MakeError> {
-    let (max_steps, view) = engine_kwargs(kw, 10 * SIZE_DEFAULT)?;
-    boxed(kw, LockedRoom::default().env_with(max_steps, view))
-}
+const KWARGS: &[KwargSpec] = &row_kwargs("10·size (190)");
 
 /// The LockedRoom row.
-pub const SPECS: &[EnvSpec] = &[EnvSpec {
-    id: "MiniGrid-LockedRoom-v0",
-    description: "MiniGrid LockedRoom: fetch the key named in the mission, unlock the locked room, reach its goal",
-    max_episode_steps: None,
-    reward_threshold: None,
-    kwargs: KWARGS,
-    entry: crate::registry::Entry::MiniGrid(build),
-}];
+pub const SPECS: &[EnvSpec] = &[minigrid_spec(
+    "MiniGrid-LockedRoom-v0",
+    "MiniGrid LockedRoom: fetch the key named in the mission, unlock the locked room, reach its goal",
+    KWARGS,
+    |kw| {
+        build_env(kw, 10 * SIZE_DEFAULT, |max_steps, view| {
+            LockedRoom::default().env_with(max_steps, view)
+        })
+    },
+)];
 
 #[cfg(test)]
 #[path = "locked_room_tests.rs"]

@@ -22,13 +22,13 @@
 //! with equal odds, at `(end+1, size/2 ∓ 2)`. The success cell is the one between the junction
 //! and the object of the start room's kind.
 
-use crate::minigrid::any::{BoxedMiniGrid, boxed};
+use crate::minigrid::any::BoxedMiniGrid;
 use crate::minigrid::engine::{EngineConfig, MiniGridEnv};
-use crate::minigrid::kwargs::{AGENT_VIEW_SIZE, engine_kwargs};
+use crate::minigrid::kwargs::{build_env, minigrid_spec, row_kwargs};
 use crate::minigrid::layout::{Gen, GenError, Generator, Pos};
 use crate::minigrid::object::{Color, Obj};
 use crate::minigrid::world::Task;
-use crate::registry::{EnvSpec, KwargSpec, Kwargs, MAX_EPISODE_STEPS, MakeError};
+use crate::registry::{EnvSpec, KwargSpec, Kwargs, MakeError};
 
 /// The mission of every Memory env.
 pub const MISSION: &str = "go to the matching object at the end of the hallway";
@@ -125,77 +125,55 @@ impl Generator for Memory {
 /// The Memory env: the engine around [`Memory`].
 pub type MemoryEnv = MiniGridEnv<Memory>;
 
-/// The `max_steps` kwarg of the Memory rows.
-const MAX_STEPS: KwargSpec = KwargSpec {
-    name: "max_steps",
-    default: "5·size²",
-    help: "steps after which the env truncates the episode itself, as MiniGrid",
-};
-
-const KWARGS: &[KwargSpec] = &[MAX_STEPS, AGENT_VIEW_SIZE, MAX_EPISODE_STEPS];
+const KWARGS: &[KwargSpec] = &row_kwargs("5·size²");
 
 fn build(kw: &Kwargs<'_>, size: usize, random_length: bool) -> Result<BoxedMiniGrid, MakeError> {
-    let (max_steps, view) = engine_kwargs(kw, 5 * size * size)?;
-    boxed(
-        kw,
+    build_env(kw, 5 * size * size, |max_steps, view| {
         Memory {
             size,
             random_length,
         }
-        .env_with(max_steps, view),
-    )
-}
-
-macro_rules! memory_row {
-    ($id:literal, $size:literal, $random:literal, $desc:literal) => {
-        EnvSpec {
-            id: $id,
-            description: $desc,
-            max_episode_steps: None,
-            reward_threshold: None,
-            kwargs: KWARGS,
-            entry: crate::registry::Entry::MiniGrid(|kw| build(kw, $size, $random)),
-        }
-    };
+        .env_with(max_steps, view)
+    })
 }
 
 /// The Memory rows.
 pub const SPECS: &[EnvSpec] = &[
-    memory_row!(
+    minigrid_spec(
         "MiniGrid-MemoryS17Random-v0",
-        17,
-        true,
-        "MiniGrid Memory 17x17, random hallway length: go to the object matching the cue"
+        "MiniGrid Memory 17x17, random hallway length: go to the object matching the cue",
+        KWARGS,
+        |kw| build(kw, 17, true),
     ),
-    memory_row!(
+    minigrid_spec(
         "MiniGrid-MemoryS13Random-v0",
-        13,
-        true,
-        "MiniGrid Memory 13x13, random hallway length: go to the object matching the cue"
+        "MiniGrid Memory 13x13, random hallway length: go to the object matching the cue",
+        KWARGS,
+        |kw| build(kw, 13, true),
     ),
-    memory_row!(
+    minigrid_spec(
         "MiniGrid-MemoryS13-v0",
-        13,
-        false,
-        "MiniGrid Memory 13x13: go to the object matching the cue seen in the start room"
+        "MiniGrid Memory 13x13: go to the object matching the cue seen in the start room",
+        KWARGS,
+        |kw| build(kw, 13, false),
     ),
-    memory_row!(
+    minigrid_spec(
         "MiniGrid-MemoryS11-v0",
-        11,
-        false,
-        "MiniGrid Memory 11x11: go to the object matching the cue seen in the start room"
+        "MiniGrid Memory 11x11: go to the object matching the cue seen in the start room",
+        KWARGS,
+        |kw| build(kw, 11, false),
     ),
-    memory_row!(
+    minigrid_spec(
         "MiniGrid-MemoryS9-v0",
-        9,
-        false,
-        "MiniGrid Memory 9x9: go to the object matching the cue seen in the start room"
+        "MiniGrid Memory 9x9: go to the object matching the cue seen in the start room",
+        KWARGS,
+        |kw| build(kw, 9, false),
     ),
-    memory_row!(
+    minigrid_spec(
         "MiniGrid-MemoryS7-v0",
-        7,
-        false,
-        "MiniGrid Memory 7x7: go to the object matching the cue seen in the start room"
+        "MiniGrid Memory 7x7: go to the object matching the cue seen in the start room",
+        KWARGS,
+        |kw| build(kw, 7, false),
     ),
 ];
 

@@ -25,12 +25,12 @@
 //! sorted by name, as MiniGrid). The agent goes on a uniform free cell of the first room
 //! (uniform direction), then the goal on a uniform free cell of the last room.
 
-use crate::minigrid::any::{BoxedMiniGrid, boxed};
+use crate::minigrid::any::BoxedMiniGrid;
 use crate::minigrid::engine::{EngineConfig, MiniGridEnv};
-use crate::minigrid::kwargs::{AGENT_VIEW_SIZE, engine_kwargs};
+use crate::minigrid::kwargs::{build_env, minigrid_spec, row_kwargs};
 use crate::minigrid::layout::{Gen, GenError, Generator, Pos};
 use crate::minigrid::object::{Color, DoorState, Obj};
-use crate::registry::{EnvSpec, KwargSpec, Kwargs, MAX_EPISODE_STEPS, MakeError};
+use crate::registry::{EnvSpec, KwargSpec, Kwargs, MakeError};
 
 /// The mission of every MultiRoom env.
 pub const MISSION: &str = "traverse the rooms to get to the goal";
@@ -292,7 +292,9 @@ impl Generator for MultiRoom {
         };
         g.place_agent(Some(first.top), Some(first.size), true)?;
         g.place_obj(Some(Obj::Goal), Some(last.top), Some(last.size), None)?;
-        g.mission = MISSION.to_string();
+        // Into the reused buffer: no allocation per reset.
+        g.mission.clear();
+        g.mission.push_str(MISSION);
         Ok(())
     }
 }
@@ -300,62 +302,40 @@ impl Generator for MultiRoom {
 /// The MultiRoom env: the engine around [`MultiRoom`].
 pub type MultiRoomEnv = MiniGridEnv<MultiRoom>;
 
-/// The `max_steps` kwarg of the MultiRoom rows.
-const MAX_STEPS: KwargSpec = KwargSpec {
-    name: "max_steps",
-    default: "20·maxNumRooms",
-    help: "steps after which the env truncates the episode itself, as MiniGrid",
-};
-
-const KWARGS: &[KwargSpec] = &[MAX_STEPS, AGENT_VIEW_SIZE, MAX_EPISODE_STEPS];
+const KWARGS: &[KwargSpec] = &row_kwargs("20·maxNumRooms");
 
 fn build(kw: &Kwargs<'_>, rooms: usize, max_room_size: usize) -> Result<BoxedMiniGrid, MakeError> {
-    let (max_steps, view) = engine_kwargs(kw, 20 * rooms)?;
-    boxed(
-        kw,
-        MultiRoom::new(rooms, rooms, max_room_size).env_with(25, 25, max_steps, view),
-    )
-}
-
-macro_rules! multi_room_row {
-    ($id:literal, $rooms:literal, $size:literal, $desc:literal) => {
-        EnvSpec {
-            id: $id,
-            description: $desc,
-            max_episode_steps: None,
-            reward_threshold: None,
-            kwargs: KWARGS,
-            entry: crate::registry::Entry::MiniGrid(|kw| build(kw, $rooms, $size)),
-        }
-    };
+    build_env(kw, 20 * rooms, |max_steps, view| {
+        MultiRoom::new(rooms, rooms, max_room_size).env_with(25, 25, max_steps, view)
+    })
 }
 
 /// The MultiRoom rows. MiniGrid 3.2 keeps `N4-S5-v0` with its historical 6 rooms and fixes
 /// the count to 4 in `N4-S5-v1`; both are registered, as there.
 pub const SPECS: &[EnvSpec] = &[
-    multi_room_row!(
+    minigrid_spec(
         "MiniGrid-MultiRoom-N2-S4-v0",
-        2,
-        4,
-        "MiniGrid MultiRoom: 2 rooms of side ≤ 4 joined by a door, reach the goal in the last"
+        "MiniGrid MultiRoom: 2 rooms of side ≤ 4 joined by a door, reach the goal in the last",
+        KWARGS,
+        |kw| build(kw, 2, 4),
     ),
-    multi_room_row!(
+    minigrid_spec(
         "MiniGrid-MultiRoom-N4-S5-v0",
-        6,
-        5,
-        "MiniGrid MultiRoom (legacy id): 6 rooms of side ≤ 5 in a chain, reach the goal"
+        "MiniGrid MultiRoom (legacy id): 6 rooms of side ≤ 5 in a chain, reach the goal",
+        KWARGS,
+        |kw| build(kw, 6, 5),
     ),
-    multi_room_row!(
+    minigrid_spec(
         "MiniGrid-MultiRoom-N4-S5-v1",
-        4,
-        5,
-        "MiniGrid MultiRoom: 4 rooms of side ≤ 5 in a chain, reach the goal in the last"
+        "MiniGrid MultiRoom: 4 rooms of side ≤ 5 in a chain, reach the goal in the last",
+        KWARGS,
+        |kw| build(kw, 4, 5),
     ),
-    multi_room_row!(
+    minigrid_spec(
         "MiniGrid-MultiRoom-N6-v0",
-        6,
-        10,
-        "MiniGrid MultiRoom: 6 rooms of side ≤ 10 in a chain, reach the goal in the last"
+        "MiniGrid MultiRoom: 6 rooms of side ≤ 10 in a chain, reach the goal in the last",
+        KWARGS,
+        |kw| build(kw, 6, 10),
     ),
 ];
 

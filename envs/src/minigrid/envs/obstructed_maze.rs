@@ -23,15 +23,15 @@
 //! only blue ball (the blocking one is green), so [`Task::PickUp`]'s equality by value is
 //! MiniGrid's identity test here. Walls block sight.
 
-use crate::minigrid::any::{BoxedMiniGrid, boxed};
-use crate::minigrid::engine::{EngineConfig, MiniGridEnv};
-use crate::minigrid::kwargs::{AGENT_VIEW_SIZE, engine_kwargs};
+use crate::minigrid::any::BoxedMiniGrid;
+use crate::minigrid::engine::MiniGridEnv;
+use crate::minigrid::kwargs::{build_env, minigrid_spec, row_kwargs};
 use crate::minigrid::layout::{Gen, GenError, Generator, Pos};
 use crate::minigrid::object::{Color, Obj};
 use crate::minigrid::obs::DIR_TO_VEC;
 use crate::minigrid::room_grid::{ObjKind, RoomGrid};
 use crate::minigrid::world::Task;
-use crate::registry::{EnvSpec, KwargSpec, Kwargs, MAX_EPISODE_STEPS, MakeError};
+use crate::registry::{EnvSpec, KwargSpec, Kwargs, MakeError};
 
 /// Side of each room, walls included (MiniGrid fixes it).
 pub const ROOM_SIZE: usize = 6;
@@ -162,62 +162,45 @@ impl ObstructedMaze1Dlhb {
         max_steps: usize,
         agent_view_size: usize,
     ) -> Result<ObstructedMaze1DlhbEnv, GenError> {
-        let (w, h) = RoomGrid::grid_size(ROOM_SIZE, 1, 2);
-        let config = EngineConfig {
-            width: w,
-            height: h,
-            ..EngineConfig::square(w, max_steps, false, agent_view_size)
-        };
+        let config = RoomGrid::engine_config(ROOM_SIZE, 1, 2, max_steps, agent_view_size)?;
         MiniGridEnv::new(self, config)
     }
 }
 
-/// The `max_steps` kwarg of the ObstructedMaze rows.
-const MAX_STEPS: KwargSpec = KwargSpec {
-    name: "max_steps",
-    default: "288",
-    help: "steps after which the env truncates the episode itself, as MiniGrid",
-};
-
-const KWARGS: &[KwargSpec] = &[MAX_STEPS, AGENT_VIEW_SIZE, MAX_EPISODE_STEPS];
+const KWARGS: &[KwargSpec] = &row_kwargs("288");
 
 fn build(kw: &Kwargs<'_>, key_in_box: bool, blocked: bool) -> Result<BoxedMiniGrid, MakeError> {
-    let (max_steps, view) = engine_kwargs(kw, MAX_STEPS_DEFAULT)?;
     let layout = ObstructedMaze1Dlhb {
         key_in_box,
         blocked,
     };
-    boxed(kw, layout.env_with(max_steps, view))
+    build_env(kw, MAX_STEPS_DEFAULT, |max_steps, view| {
+        layout.env_with(max_steps, view)
+    })
 }
 
 /// The ObstructedMaze 1D rows.
 pub const SPECS: &[EnvSpec] = &[
-    EnvSpec {
-        id: "MiniGrid-ObstructedMaze-1Dl-v0",
-        description: "MiniGrid ObstructedMaze 1Dl: unlock the door with the key, pick up the blue ball",
-        max_episode_steps: None,
-        reward_threshold: None,
-        kwargs: KWARGS,
-        entry: crate::registry::Entry::MiniGrid(|kw| build(kw, false, false)),
-    },
-    EnvSpec {
-        id: "MiniGrid-ObstructedMaze-1Dlh-v0",
-        description: "MiniGrid ObstructedMaze 1Dlh: open the box for the key, unlock the door, \
+    minigrid_spec(
+        "MiniGrid-ObstructedMaze-1Dl-v0",
+        "MiniGrid ObstructedMaze 1Dl: unlock the door with the key, pick up the blue ball",
+        KWARGS,
+        |kw| build(kw, false, false),
+    ),
+    minigrid_spec(
+        "MiniGrid-ObstructedMaze-1Dlh-v0",
+        "MiniGrid ObstructedMaze 1Dlh: open the box for the key, unlock the door, \
                       pick up the blue ball",
-        max_episode_steps: None,
-        reward_threshold: None,
-        kwargs: KWARGS,
-        entry: crate::registry::Entry::MiniGrid(|kw| build(kw, true, false)),
-    },
-    EnvSpec {
-        id: "MiniGrid-ObstructedMaze-1Dlhb-v0",
-        description: "MiniGrid ObstructedMaze 1Dlhb: move the ball, open the box for the key, \
+        KWARGS,
+        |kw| build(kw, true, false),
+    ),
+    minigrid_spec(
+        "MiniGrid-ObstructedMaze-1Dlhb-v0",
+        "MiniGrid ObstructedMaze 1Dlhb: move the ball, open the box for the key, \
                       unlock the door, pick up the blue ball",
-        max_episode_steps: None,
-        reward_threshold: None,
-        kwargs: KWARGS,
-        entry: crate::registry::Entry::MiniGrid(|kw| build(kw, true, true)),
-    },
+        KWARGS,
+        |kw| build(kw, true, true),
+    ),
 ];
 
 #[cfg(test)]

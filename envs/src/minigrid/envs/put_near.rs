@@ -24,14 +24,14 @@
 //! pairs are distinct, so MiniGrid's identity check on the dropped object and our comparison
 //! by value agree.
 
-use crate::minigrid::any::{BoxedMiniGrid, boxed};
-use crate::minigrid::engine::{EngineConfig, MiniGridEnv};
-use crate::minigrid::envs::go_to_object::{ObjType, check_objects, describe, place_distinct};
-use crate::minigrid::kwargs::{AGENT_VIEW_SIZE, engine_kwargs};
+use crate::minigrid::any::BoxedMiniGrid;
+use crate::minigrid::engine::MiniGridEnv;
+use crate::minigrid::envs::go_to_object::{ObjType, describe, object_room_config, place_distinct};
+use crate::minigrid::kwargs::{build_env, minigrid_spec, row_kwargs};
 use crate::minigrid::layout::{Gen, GenError, Generator, Pos};
 use crate::minigrid::object::Obj;
 use crate::minigrid::world::Task;
-use crate::registry::{EnvSpec, KwargSpec, Kwargs, MAX_EPISODE_STEPS, MakeError};
+use crate::registry::{EnvSpec, KwargSpec, Kwargs, MakeError};
 
 /// The PutNear mission: MiniGrid's `"put the {colour} {type} near the {colour} {type}"`.
 pub fn mission(moving: &Obj, target: &Obj) -> Option<String> {
@@ -62,7 +62,7 @@ impl Generator for PutNear {
     fn gen_grid(&mut self, g: &mut Gen<'_>) -> Result<(), GenError> {
         let (w, h) = (g.grid.width(), g.grid.height());
         g.grid.wall_rect(0, 0, w, h);
-        let objs = place_distinct(g, self.num_objs, &ObjType::KEY_BALL_BOX, near_any)?;
+        let objs = place_distinct(g, self.num_objs, &ObjType::ALL, near_any)?;
         g.place_agent(None, None, true)?;
         let n = objs.len();
         if n < 2 {
@@ -116,7 +116,7 @@ impl PutNear {
         max_steps: usize,
         agent_view_size: usize,
     ) -> Result<PutNearEnv, GenError> {
-        check_objects(size, num_objs, 2, 18)?;
+        let config = object_room_config(size, num_objs, (2, 18), max_steps, agent_view_size)?;
         let interior = size.saturating_sub(2).pow(2);
         // Each object bars the 3 × 3 square around it to the later ones, so this many always fit.
         if interior <= 9 * (num_objs - 1) {
@@ -125,51 +125,31 @@ impl PutNear {
                 interior.div_ceil(9)
             )));
         }
-        let config = EngineConfig::square(size, max_steps, true, agent_view_size);
         MiniGridEnv::new(PutNear { size, num_objs }, config)
     }
 }
 
-/// The `max_steps` kwarg of the PutNear rows.
-const MAX_STEPS: KwargSpec = KwargSpec {
-    name: "max_steps",
-    default: "5·size",
-    help: "steps after which the env truncates the episode itself, as MiniGrid",
-};
-
-const KWARGS: &[KwargSpec] = &[MAX_STEPS, AGENT_VIEW_SIZE, MAX_EPISODE_STEPS];
+const KWARGS: &[KwargSpec] = &row_kwargs("5·size");
 
 fn build(kw: &Kwargs<'_>, size: usize, num_objs: usize) -> Result<BoxedMiniGrid, MakeError> {
-    let (max_steps, view) = engine_kwargs(kw, PutNear::default_max_steps(size))?;
-    boxed(kw, PutNear::env_with(size, num_objs, max_steps, view))
-}
-
-macro_rules! put_near_row {
-    ($id:literal, $size:literal, $n:literal, $desc:literal) => {
-        EnvSpec {
-            id: $id,
-            description: $desc,
-            max_episode_steps: None,
-            reward_threshold: None,
-            kwargs: KWARGS,
-            entry: crate::registry::Entry::MiniGrid(|kw| build(kw, $size, $n)),
-        }
-    };
+    build_env(kw, PutNear::default_max_steps(size), |max_steps, view| {
+        PutNear::env_with(size, num_objs, max_steps, view)
+    })
 }
 
 /// The PutNear rows.
 pub const SPECS: &[EnvSpec] = &[
-    put_near_row!(
+    minigrid_spec(
         "MiniGrid-PutNear-6x6-N2-v0",
-        6,
-        2,
-        "MiniGrid PutNear 6x6, 2 objects: put the named object near the other named one"
+        "MiniGrid PutNear 6x6, 2 objects: put the named object near the other named one",
+        KWARGS,
+        |kw| build(kw, 6, 2),
     ),
-    put_near_row!(
+    minigrid_spec(
         "MiniGrid-PutNear-8x8-N3-v0",
-        8,
-        3,
-        "MiniGrid PutNear 8x8, 3 objects: put the named object near the other named one"
+        "MiniGrid PutNear 8x8, 3 objects: put the named object near the other named one",
+        KWARGS,
+        |kw| build(kw, 8, 3),
     ),
 ];
 

@@ -9,8 +9,10 @@ use rewardlab_core::Env;
 
 use super::{PutNear, PutNearEnv, mission};
 use crate::minigrid::envs::go_to_door::tests::{act, front, plan, success_reward, walk};
-use crate::minigrid::envs::go_to_object::tests::{objects, walled};
-use crate::minigrid::layout::{GenError, Pos};
+use crate::minigrid::envs::go_to_object::tests::{
+    assert_object_rows, assert_resets_agree, objects, refused, walled,
+};
+use crate::minigrid::layout::Pos;
 use crate::minigrid::object::{Color, Obj};
 use crate::minigrid::world::{Action, Task};
 
@@ -192,44 +194,30 @@ fn episodes_truncate_at_five_times_size() {
 
 #[test]
 fn seeded_resets_are_deterministic() {
-    let mut a = PutNear::env(8, 3).expect("valid config");
-    let mut b = PutNear::env(8, 3).expect("valid config");
-    a.reset(Some(77));
-    b.reset(Some(77));
-    for _ in 0..5 {
-        assert_eq!(a.world(), b.world());
-        assert_eq!(a.mission(), b.mission());
-        a.reset(None);
-        b.reset(None);
-    }
+    assert_resets_agree(|| PutNear::env(8, 3), 77);
 }
 
 #[test]
 fn invalid_configs_are_refused_and_rows_use_minigrids_defaults() {
     assert!(
-        PutNear::env(6, 1).is_err_and(|e| matches!(e, GenError::InvalidConfig(_))),
+        refused(PutNear::env(6, 1)),
         "no second object to put it near"
     );
     assert!(
-        PutNear::env(5, 2).is_err_and(|e| matches!(e, GenError::InvalidConfig(_))),
+        refused(PutNear::env(5, 2)),
         "an object in the centre of a 3×3 interior leaves no cell apart"
     );
     assert!(PutNear::env(6, 2).is_ok());
     assert!(
-        PutNear::env(5, 3).is_err_and(|e| matches!(e, GenError::InvalidConfig(_))),
+        refused(PutNear::env(5, 3)),
         "three objects may not fit apart in 3×3"
     );
-    assert!(PutNear::env(8, 19).is_err_and(|e| matches!(e, GenError::InvalidConfig(_))));
-    for (id, size, n) in [
-        ("MiniGrid-PutNear-6x6-N2-v0", 6, 2),
-        ("MiniGrid-PutNear-8x8-N3-v0", 8, 3),
-    ] {
-        let env = crate::minigrid::make(id, &[]).expect("registered");
-        let c = env.engine_config();
-        assert_eq!(
-            (c.width, c.max_steps, c.see_through_walls),
-            (size, 5 * size, true)
-        );
-        assert_eq!(objects(&env.world().grid).len(), n);
-    }
+    assert!(refused(PutNear::env(8, 19)));
+    assert_object_rows(
+        &[
+            ("MiniGrid-PutNear-6x6-N2-v0", 6, 2),
+            ("MiniGrid-PutNear-8x8-N3-v0", 8, 3),
+        ],
+        |s| 5 * s,
+    );
 }

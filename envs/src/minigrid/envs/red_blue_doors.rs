@@ -17,13 +17,13 @@
 //! and a uniform direction), the red door's row uniform in `1..size-1` in the left wall, then
 //! the blue door's row likewise in the right wall. Both doors start closed.
 
-use crate::minigrid::any::{BoxedMiniGrid, boxed};
+use crate::minigrid::any::BoxedMiniGrid;
 use crate::minigrid::engine::{EngineConfig, MiniGridEnv};
-use crate::minigrid::kwargs::{AGENT_VIEW_SIZE, engine_kwargs};
+use crate::minigrid::kwargs::{build_env, minigrid_spec, row_kwargs};
 use crate::minigrid::layout::{Gen, GenError, Generator, Pos};
 use crate::minigrid::object::{Color, DoorState, Obj};
 use crate::minigrid::world::Task;
-use crate::registry::{EnvSpec, KwargSpec, Kwargs, MAX_EPISODE_STEPS, MakeError};
+use crate::registry::{EnvSpec, KwargSpec, Kwargs, MakeError};
 
 /// The mission of every RedBlueDoors env.
 pub const MISSION: &str = "open the red door then the blue door";
@@ -66,11 +66,7 @@ impl RedBlueDoors {
                 self.size
             )));
         }
-        let config = EngineConfig {
-            width: 2 * self.size,
-            height: self.size,
-            ..EngineConfig::square(self.size, max_steps, false, agent_view_size)
-        };
+        let config = EngineConfig::new(2 * self.size, self.size, max_steps, false, agent_view_size);
         MiniGridEnv::new(self, config)
     }
 }
@@ -98,44 +94,27 @@ impl Generator for RedBlueDoors {
 /// The RedBlueDoors env: the engine around [`RedBlueDoors`].
 pub type RedBlueDoorsEnv = MiniGridEnv<RedBlueDoors>;
 
-/// The `max_steps` kwarg of the RedBlueDoors rows.
-const MAX_STEPS: KwargSpec = KwargSpec {
-    name: "max_steps",
-    default: "20·size²",
-    help: "steps after which the env truncates the episode itself, as MiniGrid",
-};
-
-const KWARGS: &[KwargSpec] = &[MAX_STEPS, AGENT_VIEW_SIZE, MAX_EPISODE_STEPS];
+const KWARGS: &[KwargSpec] = &row_kwargs("20·size²");
 
 fn build(kw: &Kwargs<'_>, size: usize) -> Result<BoxedMiniGrid, MakeError> {
-    let (max_steps, view) = engine_kwargs(kw, 20 * size * size)?;
-    boxed(kw, RedBlueDoors { size }.env_with(max_steps, view))
-}
-
-macro_rules! red_blue_row {
-    ($id:literal, $size:literal, $desc:literal) => {
-        EnvSpec {
-            id: $id,
-            description: $desc,
-            max_episode_steps: None,
-            reward_threshold: None,
-            kwargs: KWARGS,
-            entry: crate::registry::Entry::MiniGrid(|kw| build(kw, $size)),
-        }
-    };
+    build_env(kw, 20 * size * size, |max_steps, view| {
+        RedBlueDoors { size }.env_with(max_steps, view)
+    })
 }
 
 /// The RedBlueDoors rows.
 pub const SPECS: &[EnvSpec] = &[
-    red_blue_row!(
+    minigrid_spec(
         "MiniGrid-RedBlueDoors-6x6-v0",
-        6,
-        "MiniGrid RedBlueDoors 6x6: open the red door, then the blue door"
+        "MiniGrid RedBlueDoors 6x6: open the red door, then the blue door",
+        KWARGS,
+        |kw| build(kw, 6),
     ),
-    red_blue_row!(
+    minigrid_spec(
         "MiniGrid-RedBlueDoors-8x8-v0",
-        8,
-        "MiniGrid RedBlueDoors 8x8: open the red door, then the blue door"
+        "MiniGrid RedBlueDoors 8x8: open the red door, then the blue door",
+        KWARGS,
+        |kw| build(kw, 8),
     ),
 ];
 

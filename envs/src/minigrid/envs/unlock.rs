@@ -14,13 +14,12 @@
 //! shared wall, the door's colour (locked), the key's cell in the left room (not next to the
 //! provisional start in the right room), then the agent. Walls block sight.
 
-use crate::minigrid::any::{BoxedMiniGrid, boxed};
-use crate::minigrid::engine::{EngineConfig, MiniGridEnv};
-use crate::minigrid::kwargs::{AGENT_VIEW_SIZE, engine_kwargs};
+use crate::minigrid::engine::MiniGridEnv;
+use crate::minigrid::kwargs::{build_env, minigrid_spec, row_kwargs};
 use crate::minigrid::layout::{Gen, GenError, Generator};
 use crate::minigrid::room_grid::{ObjKind, RoomGrid};
 use crate::minigrid::world::Task;
-use crate::registry::{EnvSpec, KwargSpec, Kwargs, MAX_EPISODE_STEPS, MakeError};
+use crate::registry::{EnvSpec, KwargSpec};
 
 /// The mission of Unlock.
 pub const MISSION: &str = "open the door";
@@ -58,39 +57,20 @@ impl Unlock {
 
     /// The env with an explicit `max_steps` and view size.
     pub fn env_with(max_steps: usize, agent_view_size: usize) -> Result<UnlockEnv, GenError> {
-        let (w, h) = RoomGrid::grid_size(ROOM_SIZE, 1, 2);
-        let config = EngineConfig {
-            width: w,
-            height: h,
-            ..EngineConfig::square(w, max_steps, false, agent_view_size)
-        };
+        let config = RoomGrid::engine_config(ROOM_SIZE, 1, 2, max_steps, agent_view_size)?;
         MiniGridEnv::new(Unlock, config)
     }
 }
 
-/// The `max_steps` kwarg of the Unlock row.
-const MAX_STEPS: KwargSpec = KwargSpec {
-    name: "max_steps",
-    default: "288",
-    help: "steps after which the env truncates the episode itself, as MiniGrid",
-};
-
-const KWARGS: &[KwargSpec] = &[MAX_STEPS, AGENT_VIEW_SIZE, MAX_EPISODE_STEPS];
-
-fn build(kw: &Kwargs<'_>) -> Result<BoxedMiniGrid, MakeError> {
-    let (max_steps, view) = engine_kwargs(kw, MAX_STEPS_DEFAULT)?;
-    boxed(kw, Unlock::env_with(max_steps, view))
-}
+const KWARGS: &[KwargSpec] = &row_kwargs("288");
 
 /// The Unlock row.
-pub const SPECS: &[EnvSpec] = &[EnvSpec {
-    id: "MiniGrid-Unlock-v0",
-    description: "MiniGrid Unlock: fetch the key and open the locked door to the next room",
-    max_episode_steps: None,
-    reward_threshold: None,
-    kwargs: KWARGS,
-    entry: crate::registry::Entry::MiniGrid(build),
-}];
+pub const SPECS: &[EnvSpec] = &[minigrid_spec(
+    "MiniGrid-Unlock-v0",
+    "MiniGrid Unlock: fetch the key and open the locked door to the next room",
+    KWARGS,
+    |kw| build_env(kw, MAX_STEPS_DEFAULT, Unlock::env_with),
+)];
 
 #[cfg(test)]
 #[path = "unlock_tests.rs"]

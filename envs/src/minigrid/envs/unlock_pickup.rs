@@ -19,14 +19,13 @@
 //! agent. The box is the only box, so [`Task::PickUp`]'s equality by value is MiniGrid's
 //! identity test here. Walls block sight.
 
-use crate::minigrid::any::{BoxedMiniGrid, boxed};
-use crate::minigrid::engine::{EngineConfig, MiniGridEnv};
-use crate::minigrid::kwargs::{AGENT_VIEW_SIZE, engine_kwargs};
+use crate::minigrid::engine::MiniGridEnv;
+use crate::minigrid::kwargs::{build_env, minigrid_spec, row_kwargs};
 use crate::minigrid::layout::{Gen, GenError, Generator};
 use crate::minigrid::object::Obj;
 use crate::minigrid::room_grid::{ObjKind, RoomGrid};
 use crate::minigrid::world::Task;
-use crate::registry::{EnvSpec, KwargSpec, Kwargs, MAX_EPISODE_STEPS, MakeError};
+use crate::registry::{EnvSpec, KwargSpec};
 
 /// Side of each room, walls included (MiniGrid fixes it).
 pub const ROOM_SIZE: usize = 6;
@@ -72,39 +71,20 @@ impl UnlockPickup {
 
     /// The env with an explicit `max_steps` and view size.
     pub fn env_with(max_steps: usize, agent_view_size: usize) -> Result<UnlockPickupEnv, GenError> {
-        let (w, h) = RoomGrid::grid_size(ROOM_SIZE, 1, 2);
-        let config = EngineConfig {
-            width: w,
-            height: h,
-            ..EngineConfig::square(w, max_steps, false, agent_view_size)
-        };
+        let config = RoomGrid::engine_config(ROOM_SIZE, 1, 2, max_steps, agent_view_size)?;
         MiniGridEnv::new(UnlockPickup, config)
     }
 }
 
-/// The `max_steps` kwarg of the UnlockPickup row.
-const MAX_STEPS: KwargSpec = KwargSpec {
-    name: "max_steps",
-    default: "288",
-    help: "steps after which the env truncates the episode itself, as MiniGrid",
-};
-
-const KWARGS: &[KwargSpec] = &[MAX_STEPS, AGENT_VIEW_SIZE, MAX_EPISODE_STEPS];
-
-fn build(kw: &Kwargs<'_>) -> Result<BoxedMiniGrid, MakeError> {
-    let (max_steps, view) = engine_kwargs(kw, MAX_STEPS_DEFAULT)?;
-    boxed(kw, UnlockPickup::env_with(max_steps, view))
-}
+const KWARGS: &[KwargSpec] = &row_kwargs("288");
 
 /// The UnlockPickup row.
-pub const SPECS: &[EnvSpec] = &[EnvSpec {
-    id: "MiniGrid-UnlockPickup-v0",
-    description: "MiniGrid UnlockPickup: unlock the door with the key, pick up the box behind it",
-    max_episode_steps: None,
-    reward_threshold: None,
-    kwargs: KWARGS,
-    entry: crate::registry::Entry::MiniGrid(build),
-}];
+pub const SPECS: &[EnvSpec] = &[minigrid_spec(
+    "MiniGrid-UnlockPickup-v0",
+    "MiniGrid UnlockPickup: unlock the door with the key, pick up the box behind it",
+    KWARGS,
+    |kw| build_env(kw, MAX_STEPS_DEFAULT, UnlockPickup::env_with),
+)];
 
 #[cfg(test)]
 #[path = "unlock_pickup_tests.rs"]

@@ -3,7 +3,7 @@
 use rewardlab_core::Env;
 
 use super::*;
-use crate::minigrid::object::{DoorState, Obj};
+use crate::minigrid::object::{BOX_IDX, DOOR_IDX, DoorState, KEY_IDX, Obj};
 use crate::minigrid::room_grid::tests::solve_and_replay;
 use crate::minigrid::world::Action;
 
@@ -18,6 +18,13 @@ pub(crate) fn objects(grid: &crate::minigrid::Grid) -> Vec<((usize, usize), Obj)
         .collect()
 }
 
+/// The first of `objs` whose type is `type_idx` (an `object::*_IDX`), with its cell.
+pub(crate) fn the(objs: &[((usize, usize), Obj)], type_idx: u8) -> &((usize, usize), Obj) {
+    objs.iter()
+        .find(|(_, o)| o.type_index() == type_idx)
+        .unwrap_or_else(|| panic!("no object of type {type_idx} in {objs:?}"))
+}
+
 #[test]
 fn layouts_follow_minigrid() {
     let mut env = UnlockPickup::env().expect("env");
@@ -28,18 +35,7 @@ fn layouts_follow_minigrid() {
         assert_eq!((w.grid.width(), w.grid.height(), w.max_steps), (11, 6, 288));
         let objs = objects(&w.grid);
         assert_eq!(objs.len(), 3, "{objs:?}");
-        let door = objs
-            .iter()
-            .find(|(_, o)| matches!(o, Obj::Door(..)))
-            .expect("door");
-        let key = objs
-            .iter()
-            .find(|(_, o)| matches!(o, Obj::Key(_)))
-            .expect("key");
-        let target = objs
-            .iter()
-            .find(|(_, o)| matches!(o, Obj::Box(..)))
-            .expect("box");
+        let [door, key, target] = [DOOR_IDX, KEY_IDX, BOX_IDX].map(|t| the(&objs, t));
         assert_eq!(door.0.0, 5);
         assert_eq!(door.1, Obj::Door(key.1.color(), DoorState::Locked));
         assert!(key.0.0 < 5 && w.agent_pos.0 < 5);

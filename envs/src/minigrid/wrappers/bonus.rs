@@ -14,7 +14,7 @@
 use std::collections::HashMap;
 
 use rewardlab_core::wrappers::{WrapperError, keep_task_reward};
-use rewardlab_core::{Env, EnvError, Frame, Info, Space, Step, Value};
+use rewardlab_core::{EnvError, Info, Step};
 
 use super::AnyMiniGrid;
 use crate::minigrid::Pos;
@@ -24,18 +24,7 @@ use crate::minigrid::obs::MiniGridObs;
 /// [`AnyMiniGrid`] for a bonus wrapper `$ty<E>`.
 macro_rules! bonus_env {
     ($ty:ident) => {
-        impl<E: AnyMiniGrid> Env for $ty<E> {
-            type Obs = MiniGridObs;
-            type Act = usize;
-
-            fn observation_space(&self) -> Space {
-                self.env.observation_space()
-            }
-
-            fn action_space(&self) -> Space {
-                self.env.action_space()
-            }
-
+        minigrid_wrapper_env!($ty {
             fn reset(&mut self, seed: Option<u64>) -> (MiniGridObs, Info) {
                 self.env.reset(seed)
             }
@@ -46,29 +35,7 @@ macro_rules! bonus_env {
                 step.reward += self.bonus(*action);
                 Ok(step)
             }
-
-            fn validate_action(&self, action: &usize) -> Result<(), EnvError> {
-                self.env.validate_action(action)
-            }
-
-            fn state(&self) -> Option<Value> {
-                self.env.state()
-            }
-
-            fn set_state(&mut self, state: &[f64]) -> Result<MiniGridObs, EnvError> {
-                self.env.set_state(state)
-            }
-
-            fn render(&self) -> Result<Frame, EnvError> {
-                self.env.render()
-            }
-
-            fn render_ansi(&self) -> Result<String, EnvError> {
-                self.env.render_ansi()
-            }
-        }
-
-        forward_any_minigrid!($ty);
+        });
     };
 }
 

@@ -137,6 +137,51 @@ macro_rules! forward_any_minigrid {
     };
 }
 
+/// Implements [`rewardlab_core::Env`] and [`AnyMiniGrid`] for a wrapper `$ty<E>` that keeps
+/// [`MiniGridObs`] and changes how the env runs ([`ActionBonus`], [`PositionBonus`],
+/// [`ViewSize`], [`Reseed`]): everything is forwarded to `self.env` but `reset` and `step`,
+/// which the invocation writes out in braces after the type.
+macro_rules! minigrid_wrapper_env {
+    ($ty:ident { $($reset_and_step:tt)* }) => {
+        impl<E: AnyMiniGrid> rewardlab_core::Env for $ty<E> {
+            type Obs = MiniGridObs;
+            type Act = usize;
+
+            fn observation_space(&self) -> rewardlab_core::Space {
+                self.env.observation_space()
+            }
+
+            fn action_space(&self) -> rewardlab_core::Space {
+                self.env.action_space()
+            }
+
+            $($reset_and_step)*
+
+            fn validate_action(&self, action: &usize) -> Result<(), rewardlab_core::EnvError> {
+                self.env.validate_action(action)
+            }
+
+            fn state(&self) -> Option<rewardlab_core::Value> {
+                self.env.state()
+            }
+
+            fn set_state(&mut self, state: &[f64]) -> Result<MiniGridObs, rewardlab_core::EnvError> {
+                self.env.set_state(state)
+            }
+
+            fn render(&self) -> Result<rewardlab_core::Frame, rewardlab_core::EnvError> {
+                self.env.render()
+            }
+
+            fn render_ansi(&self) -> Result<String, rewardlab_core::EnvError> {
+                self.env.render_ansi()
+            }
+        }
+
+        forward_any_minigrid!($ty);
+    };
+}
+
 mod bonus;
 mod flat;
 mod image;
@@ -205,14 +250,14 @@ impl SpaceElem for DictObs {
     }
 
     fn into_value(self) -> Value {
-        Value::Dict(vec![
-            ("image".to_string(), Value::U8(self.image)),
-            (
-                "direction".to_string(),
-                Value::Int(i64::from(self.direction)),
-            ),
-            ("mission".to_string(), Value::Text(self.mission.to_string())),
-        ])
+        // MiniGridObs's dict, which its view size is no part of.
+        MiniGridObs {
+            image: self.image,
+            view_size: 0,
+            direction: self.direction,
+            mission: self.mission,
+        }
+        .into_value()
     }
 
     fn from_value(value: Value) -> Result<Self, ValueTypeError> {

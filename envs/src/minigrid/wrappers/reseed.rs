@@ -3,27 +3,16 @@
 //! implement [`AnyMiniGrid`], so they stack under the observation wrappers.
 
 use rewardlab_core::wrappers::WrapperError;
-use rewardlab_core::{Env, EnvError, Frame, Info, Space, Step, Value};
+use rewardlab_core::{EnvError, Info, Step};
 
 use super::AnyMiniGrid;
 use crate::minigrid::obs::MiniGridObs;
 
-/// Implements [`Env`] for a wrapper `$ty<E>` over `MiniGridObs` that forwards everything
-/// except `reset`, which it routes through `self.reset_inner(seed)`.
+/// Implements [`Env`] and [`AnyMiniGrid`] for a wrapper `$ty<E>` that forwards everything
+/// but `reset`, which it routes through `self.reset_inner(seed)`.
 macro_rules! forward_env_with_reset {
     ($ty:ident) => {
-        impl<E: AnyMiniGrid> Env for $ty<E> {
-            type Obs = MiniGridObs;
-            type Act = usize;
-
-            fn observation_space(&self) -> Space {
-                self.env.observation_space()
-            }
-
-            fn action_space(&self) -> Space {
-                self.env.action_space()
-            }
-
+        minigrid_wrapper_env!($ty {
             fn reset(&mut self, seed: Option<u64>) -> (MiniGridObs, Info) {
                 self.reset_inner(seed)
             }
@@ -31,29 +20,7 @@ macro_rules! forward_env_with_reset {
             fn step(&mut self, action: &usize) -> Result<Step<MiniGridObs>, EnvError> {
                 self.env.step(action)
             }
-
-            fn validate_action(&self, action: &usize) -> Result<(), EnvError> {
-                self.env.validate_action(action)
-            }
-
-            fn state(&self) -> Option<Value> {
-                self.env.state()
-            }
-
-            fn set_state(&mut self, state: &[f64]) -> Result<MiniGridObs, EnvError> {
-                self.env.set_state(state)
-            }
-
-            fn render(&self) -> Result<Frame, EnvError> {
-                self.env.render()
-            }
-
-            fn render_ansi(&self) -> Result<String, EnvError> {
-                self.env.render_ansi()
-            }
-        }
-
-        forward_any_minigrid!($ty);
+        });
     };
 }
 
