@@ -6,7 +6,7 @@
 //!
 //! A file's rows read
 //!
-//! ```ignore
+//! ```text
 //! const KWARGS: &[KwargSpec] = &row_kwargs("10·size²");
 //! pub const SPECS: &[EnvSpec] = &[minigrid_spec("MiniGrid-X-v0", "…", KWARGS, |kw| {
 //!     build_env(kw, DEFAULT_MAX_STEPS, X::env_with)

@@ -13,7 +13,9 @@
 //!
 //! The layout rule is MiniGrid's `_placeRoom`, draw for draw in order, except that a room
 //! whose first side already puts it out of bounds is refused before its other draws (the same
-//! law of layouts, fewer draws; see `place_room`). The room count is
+//! law of layouts, fewer draws; see `place_room`), and that the placement's draws are exactly
+//! uniform integers taken two per RNG output (`Draws`): the same law, another stream. MiniGrid's
+//! recursion never backtracks, so it is walked as a loop (`place_chain`). The room count is
 //! uniform in `min..=max`; then attempts are drawn until one chains that many rooms: the first
 //! room's corner is uniform in `0..width-2` on both axes (MiniGrid uses the width for both),
 //! each room's sides are uniform in `4..=max_room_size`, a room entered through a wall is
@@ -33,6 +35,8 @@ use crate::minigrid::kwargs::{build_env, minigrid_spec, row_kwargs};
 use crate::minigrid::layout::{Gen, GenError, Generator, Pos};
 use crate::minigrid::object::{Color, DoorState, Obj};
 use crate::registry::{EnvSpec, KwargSpec, Kwargs, MakeError};
+use rand::RngCore;
+use rewardlab_core::rng::EnvRng;
 
 /// The mission of every MultiRoom env.
 pub const MISSION: &str = "traverse the rooms to get to the goal";
@@ -154,59 +158,120 @@ impl MultiRoom {
         MiniGridEnv::new(self, config)
     }
 
-    /// MiniGrid's `_placeRoom`: tries to add a room entered through `entry_wall` at
-    /// `entry_door`, then up to 8 exits from it. `false` if this room itself does not fit.
+    /// MiniGrid's `_placeRoom` from the first room on: places the room at `entry`, then
+    /// from each placed room tries up to 8 exits until a next room fits, until `num_rooms`
+    /// are placed or a room finds no next one (the attempt then falls short).
+    ///
+    /// MiniGrid's recursion never backtracks (a room that fits ends its caller's loop
+    /// whatever its own exits give), so the chain is walked in a loop.
+    fn place_chain(
+        &self,
+        d: &mut Draws<'_>,
+        num_rooms: usize,
+        rooms: &mut Vec<Placed>,
+        entry: (i64, i64),
+    ) {
+        let mut entry_wall = LEFT_WALL;
+        if !self.place_room(d, rooms, entry_wall, entry) {
+            return;
+        }
+        while rooms.len() < num_rooms {
+            let Some(&Placed { top, size, .. }) = rooms.last() else {
+                return;
+            };
+            let mut placed = false;
+            for _ in 0..8 {
+                // A uniform wall among the three others, in index order (MiniGrid's sorted
+                // set); the door is uniform strictly inside it. Walls 0 and 2 (right, left)
+                // are vertical, 1 and 3 (bottom, top) horizontal.
+                let k = d.below(3) as u8;
+                let exit_wall = if k >= entry_wall { k + 1 } else { k };
+                let vertical = exit_wall.is_multiple_of(2);
+                let along = d.range(1, if vertical { size.1 } else { size.0 } - 1);
+                let far = exit_wall < 2;
+                let exit = if vertical {
+                    (top.0 + if far { size.0 - 1 } else { 0 }, top.1 + along)
+                } else {
+                    (top.0 + along, top.1 + if far { size.1 - 1 } else { 0 })
+                };
+                let wall = (exit_wall + 2) % 4;
+                if self.place_room(d, rooms, wall, exit) {
+                    entry_wall = wall;
+                    placed = true;
+                    break;
+                }
+            }
+            if !placed {
+                return;
+            }
+        }
+    }
+
+    /// One room of MiniGrid's `_placeRoom`, entered through `entry_wall` at `entry_door`
+    /// (the first room: at its corner): pushed on `rooms` if it fits, else `false`.
     fn place_room(
         &self,
-        g: &mut Gen<'_>,
-        num_left: usize,
+        d: &mut Draws<'_>,
         rooms: &mut Vec<Placed>,
         entry_wall: u8,
         entry_door: (i64, i64),
     ) -> bool {
         let max = self.max_room_size as i64;
         let (x, y) = entry_door;
-        let (w, h) = (g.grid.width() as i64, g.grid.height() as i64);
+        let (w, h) = d.bounds;
         let first = rooms.is_empty();
         // A room that one side's size already puts out of bounds is refused before its later
         // draws. MiniGrid draws them and then refuses the room; a refused room's draws are
         // discarded either way, so skipping them keeps the law of the layouts (not the
         // draw sequence) and saves most of the time a reset spends here.
-        let size_x = rand_signed(g, MIN_ROOM_SIZE, max + 1);
-        if ((first || entry_wall == 2) && x + size_x > w)
-            || (!first && entry_wall == 0 && x - size_x + 1 < 0)
+        //
+        // The tests combine with `&` and `|`, not `&&` and `||`: one branch per test, not one
+        // per comparison, as the outcomes are random and mispredicted branches cost the most.
+        let size_x = d.range(MIN_ROOM_SIZE, max + 1);
+        if ((first | (entry_wall == 2)) & (x + size_x > w))
+            | (!first & (entry_wall == 0) & (x - size_x + 1 < 0))
         {
             return false;
         }
-        let size_y = rand_signed(g, MIN_ROOM_SIZE, max + 1);
-        if ((first || entry_wall == 3) && y + size_y >= h)
-            || (!first && entry_wall == 1 && y - size_y + 1 < 0)
+        let size_y = d.range(MIN_ROOM_SIZE, max + 1);
+        if ((first | (entry_wall == 3)) & (y + size_y >= h))
+            | (!first & (entry_wall == 1) & (y - size_y + 1 < 0))
         {
             return false;
         }
-        // The door must lie strictly inside the entry wall, so the room is shifted along it.
-        let top = if rooms.is_empty() {
+        // The door must lie strictly inside the entry wall, so the room is shifted along it:
+        // entered through a vertical wall (0, 2) it shifts vertically, else horizontally;
+        // entered through its far wall (0 right, 1 bottom) it lies before the door.
+        let top = if first {
             entry_door
         } else {
-            match entry_wall {
-                0 => (x - size_x + 1, rand_signed(g, y - size_y + 2, y)),
-                1 => (rand_signed(g, x - size_x + 2, x), y - size_y + 1),
-                2 => (x, rand_signed(g, y - size_y + 2, y)),
-                _ => (rand_signed(g, x - size_x + 2, x), y),
+            let vertical = entry_wall.is_multiple_of(2);
+            let far = entry_wall < 2;
+            let (across, along, side, side_size) = if vertical {
+                (x, y, size_x, size_y)
+            } else {
+                (y, x, size_y, size_x)
+            };
+            let shifted = d.range(along - side_size + 2, along);
+            let fixed = if far { across - side + 1 } else { across };
+            if vertical {
+                (fixed, shifted)
+            } else {
+                (shifted, fixed)
             }
         };
         // MiniGrid's bounds test: note `>=` on the height, so no room touches the bottom row.
-        if top.0 < 0 || top.1 < 0 || top.0 + size_x > w || top.1 + size_y >= h {
+        if (top.0 < 0) | (top.1 < 0) | (top.0 + size_x > w) | (top.1 + size_y >= h) {
             return false;
         }
         // The room it is entered from shares a wall with it and is not tested; the test is
         // MiniGrid's, which lets a room touch an earlier one only on its right or bottom side.
         let earlier = &rooms[..rooms.len().saturating_sub(1)];
-        let overlaps = earlier.iter().any(|r| {
-            !(top.0 + size_x < r.top.0
-                || r.top.0 + r.size.0 <= top.0
-                || top.1 + size_y < r.top.1
-                || r.top.1 + r.size.1 <= top.1)
+        let overlaps = earlier.iter().fold(false, |any, r| {
+            any | !((top.0 + size_x < r.top.0)
+                | (r.top.0 + r.size.0 <= top.0)
+                | (top.1 + size_y < r.top.1)
+                | (r.top.1 + r.size.1 <= top.1))
         });
         if overlaps {
             return false;
@@ -216,32 +281,87 @@ impl MultiRoom {
             size: (size_x, size_y),
             entry: entry_door,
         });
-        if num_left == 1 {
-            return true;
-        }
-        for _ in 0..8 {
-            // A uniform wall among the three others, in index order (MiniGrid's sorted set).
-            let k = g.rand_int(0, 3) as u8;
-            let exit_wall = if k >= entry_wall { k + 1 } else { k };
-            let exit = match exit_wall {
-                0 => (top.0 + size_x - 1, top.1 + rand_signed(g, 1, size_y - 1)),
-                1 => (top.0 + rand_signed(g, 1, size_x - 1), top.1 + size_y - 1),
-                2 => (top.0, top.1 + rand_signed(g, 1, size_y - 1)),
-                _ => (top.0 + rand_signed(g, 1, size_x - 1), top.1),
-            };
-            if self.place_room(g, num_left - 1, rooms, (exit_wall + 2) % 4, exit) {
-                break;
-            }
-        }
         true
     }
 }
 
-/// A uniform integer in `low..high` on signed bounds (MiniGrid's `_rand_int`, which MultiRoom
-/// calls with negative lows); `low` if the range is empty.
-fn rand_signed(g: &mut Gen<'_>, low: i64, high: i64) -> i64 {
-    let span = usize::try_from(high - low).unwrap_or(0);
-    low + g.rand_int(0, span) as i64
+/// The uniform draws of the room placement: exactly uniform integers (Lemire's multiply
+/// and reject) from 32-bit halves of the env RNG's 64-bit outputs, two draws per RNG step.
+/// An attempt takes hundreds of small draws, and the RNG step is much of their cost; the
+/// law of each draw is uniform and the draws independent, as with [`Gen::rand_int`], only
+/// the stream differs. A spare half left at the end is dropped, which changes no law.
+struct Draws<'r> {
+    rng: &'r mut EnvRng,
+    /// The grid's width and height, signed as the placement's coordinates.
+    bounds: (i64, i64),
+    /// The high half of the last 64-bit output, when not used yet.
+    spare: u32,
+    has_spare: bool,
+}
+
+impl<'r> Draws<'r> {
+    fn new(rng: &'r mut EnvRng, bounds: (i64, i64)) -> Self {
+        Draws {
+            rng,
+            bounds,
+            spare: 0,
+            has_spare: false,
+        }
+    }
+
+    #[inline(always)]
+    fn next_u32(&mut self) -> u32 {
+        if self.has_spare {
+            self.has_spare = false;
+            self.spare
+        } else {
+            let bits = self.rng.next_u64();
+            self.spare = (bits >> 32) as u32;
+            self.has_spare = true;
+            bits as u32
+        }
+    }
+
+    /// A uniform integer in `0..n` (`n ≥ 1`): the high half of `u·n` for a uniform 32-bit
+    /// `u`, rejecting the `2³² mod n` products whose low half would bias it.
+    #[inline(always)]
+    fn below(&mut self, n: u32) -> u32 {
+        let mut m = u64::from(self.next_u32()) * u64::from(n);
+        if (m as u32) < n {
+            let threshold = n.wrapping_neg() % n;
+            while (m as u32) < threshold {
+                m = u64::from(self.next_u32()) * u64::from(n);
+            }
+        }
+        (m >> 32) as u32
+    }
+
+    /// A uniform integer in `low..high` on signed bounds (MiniGrid's `_rand_int`, which
+    /// MultiRoom calls with negative lows); `low` if the range is empty.
+    #[inline(always)]
+    fn range(&mut self, low: i64, high: i64) -> i64 {
+        match u32::try_from(high - low) {
+            Ok(span) if span > 0 => low + i64::from(self.below(span)),
+            _ => low,
+        }
+    }
+}
+
+/// A uniform cell inside `room`'s walls, drawn as [`Gen::place_obj`] draws it when those
+/// are the room's free cells (the index among them in row order); a cell that is not free
+/// is an error, which a layout built by the placement rules never gives.
+fn interior_cell(g: &mut Gen<'_>, room: &Room) -> Result<Pos, GenError> {
+    let ((x, y), (sx, sy)) = (room.top, room.size);
+    let inner = sx.saturating_sub(2);
+    let k = g.rand_int(0, inner * sy.saturating_sub(2));
+    let cell = (x + 1 + k % inner.max(1), y + 1 + k / inner.max(1));
+    if inner == 0 || g.grid.get(cell.0, cell.1).is_some() {
+        return Err(GenError::NoFreeCell {
+            top: room.top,
+            size: room.size,
+        });
+    }
+    Ok(cell)
 }
 
 /// A placed room's signed pair as a grid position (placement keeps rooms inside the grid).
@@ -255,6 +375,7 @@ impl Generator for MultiRoom {
         let num_rooms = g.rand_int(self.min_num_rooms, self.max_num_rooms + 1);
         let mut rooms = std::mem::take(&mut self.scratch);
         rooms.clear();
+        let mut d = Draws::new(g.rng(), (w as i64, h as i64));
         let mut attempts = 0;
         while rooms.len() < num_rooms {
             attempts += 1;
@@ -266,11 +387,8 @@ impl Generator for MultiRoom {
             }
             rooms.clear();
             // MiniGrid draws both coordinates of the first corner below `width - 2`.
-            let entry = (
-                rand_signed(g, 0, w as i64 - 2),
-                rand_signed(g, 0, w as i64 - 2),
-            );
-            self.place_room(g, num_rooms, &mut rooms, LEFT_WALL, entry);
+            let entry = (d.range(0, w as i64 - 2), d.range(0, w as i64 - 2));
+            self.place_chain(&mut d, num_rooms, &mut rooms, entry);
         }
         self.rooms.clear();
         self.rooms.extend(rooms.iter().map(|r| Room {
@@ -285,8 +403,9 @@ impl Generator for MultiRoom {
             let ((x, y), (sx, sy)) = (room.top, room.size);
             g.grid.horz_wall(x, y, sx, &Obj::WALL);
             g.grid.horz_wall(x, y + sy - 1, sx, &Obj::WALL);
-            g.grid.vert_wall(x, y, sy, &Obj::WALL);
-            g.grid.vert_wall(x + sx - 1, y, sy, &Obj::WALL);
+            // The corners are the horizontal walls' ends: the sides skip them.
+            g.grid.vert_wall(x, y + 1, sy - 2, &Obj::WALL);
+            g.grid.vert_wall(x + sx - 1, y + 1, sy - 2, &Obj::WALL);
             if i > 0 {
                 let n_choices = if prev_color.is_some() { 5 } else { 6 };
                 let k = g.rand_int(0, n_choices);
@@ -307,8 +426,20 @@ impl Generator for MultiRoom {
                 self.max_num_rooms
             )));
         };
-        g.place_agent(Some(first.top), Some(first.size), true)?;
-        g.place_obj(Some(Obj::Goal), Some(last.top), Some(last.size), None)?;
+        // `place_agent` then `place_obj` of the goal, with the same draws: rooms share no
+        // interior cell and doors lie on walls, so a room's free cells are its interior,
+        // and the k-th of them in row order is found without counting. The agent is not in
+        // the last room unless it is the first one; then the goal needs the general way.
+        g.agent_pos = None;
+        let start = interior_cell(g, &first)?;
+        g.agent_pos = Some(start);
+        g.agent_dir = g.rand_int(0, 4) as u8;
+        if self.rooms.len() > 1 {
+            let (x, y) = interior_cell(g, &last)?;
+            g.put_obj(Obj::Goal, x, y);
+        } else {
+            g.place_obj(Some(Obj::Goal), Some(last.top), Some(last.size), None)?;
+        }
         // Into the reused buffer: no allocation per reset.
         g.mission.clear();
         g.mission.push_str(MISSION);
