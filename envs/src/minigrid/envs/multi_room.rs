@@ -398,7 +398,8 @@ impl Generator for MultiRoom {
         }));
         self.scratch = rooms;
 
-        let mut prev_color = None;
+        // The previous door's index in `COLORS_BY_NAME`, if any.
+        let mut prev_color: Option<usize> = None;
         for (i, room) in self.rooms.iter().enumerate() {
             let ((x, y), (sx, sy)) = (room.top, room.size);
             g.grid.horz_wall(x, y, sx, &Obj::WALL);
@@ -408,15 +409,17 @@ impl Generator for MultiRoom {
             g.grid.vert_wall(x + sx - 1, y + 1, sy - 2, &Obj::WALL);
             if i > 0 {
                 let n_choices = if prev_color.is_some() { 5 } else { 6 };
+                // The k-th colour by name leaving out the previous one: those after it
+                // move up by one.
                 let k = g.rand_int(0, n_choices);
-                let color = COLORS_BY_NAME
-                    .into_iter()
-                    .filter(|&c| Some(c) != prev_color)
-                    .nth(k)
-                    .unwrap_or(Color::Red);
+                let k = match prev_color {
+                    Some(p) if k >= p => k + 1,
+                    _ => k,
+                };
+                let color = COLORS_BY_NAME.get(k).copied().unwrap_or(Color::Red);
                 let (dx, dy) = room.entry_door;
                 g.put_obj(Obj::Door(color, DoorState::Closed), dx, dy);
-                prev_color = Some(color);
+                prev_color = Some(k);
             }
         }
         let (Some(&first), Some(&last)) = (self.rooms.first(), self.rooms.last()) else {
