@@ -208,7 +208,10 @@ pub fn run(args: &PlayArgs<'_>) -> Result<(), CliError> {
     let env: BoxedEnv =
         rewardlab_envs::make(args.env, &kwargs(args.env_args)).map_err(CliError::usage)?;
     let n_actions = match env.action_space() {
-        Space::Discrete { n: n @ (3 | 7), .. } => n as usize,
+        Space::Discrete {
+            n: n @ (3 | 7),
+            start: 0,
+        } => n as usize,
         other => {
             return Err(CliError::Usage(format!(
                 "cannot play '{}': its actions are {other}, not MiniGrid's Discrete(7) or Discrete(3)",
@@ -297,6 +300,14 @@ struct RawMode;
 impl RawMode {
     fn enter() -> Result<Self, CliError> {
         terminal::enable_raw_mode().map_err(CliError::runtime)?;
+        // A panic message is printed before unwinding drops the guard: leave raw mode first
+        // so that it reads as text, and so that the terminal is restored even without
+        // unwinding.
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let _ = terminal::disable_raw_mode();
+            previous(info);
+        }));
         Ok(RawMode)
     }
 }

@@ -314,6 +314,9 @@ impl<G: Generator> Env for MiniGridEnv<G> {
 
     fn reset(&mut self, seed: Option<u64>) -> (MiniGridObs, Info) {
         reseed(&mut self.rng, seed);
+        // Until a layout is complete the world is half built: stepping it must be refused,
+        // even by a caller that catches the panic below.
+        self.phase = Phase::NotStarted;
         if let Err(e) = self.generate_until_ok() {
             // `new` generated a layout with these settings, so a generator that fails this
             // often has a bug; there is no error channel in `reset`.

@@ -288,8 +288,9 @@ impl MultiRoom {
 /// The uniform draws of the room placement: exactly uniform integers (Lemire's multiply
 /// and reject) from 32-bit halves of the env RNG's 64-bit outputs, two draws per RNG step.
 /// An attempt takes hundreds of small draws, and the RNG step is much of their cost; the
-/// law of each draw is uniform and the draws independent, as with [`Gen::rand_int`], only
-/// the stream differs. A spare half left at the end is dropped, which changes no law.
+/// law of each draw is exactly uniform and the draws independent (rand's single-sample
+/// method behind [`Gen::rand_int`] is uniform up to a bias of order n/2⁶⁴); only the stream
+/// differs. A spare half left at the end is dropped, which changes no law.
 struct Draws<'r> {
     rng: &'r mut EnvRng,
     /// The grid's width and height, signed as the placement's coordinates.
