@@ -1,5 +1,6 @@
 //! The `rewardlab` binary on MiniGrid ids: `play` scripted through stdin, `rollout`'s nested
-//! observation (equal to the recorded MiniGrid 3.2 fixture) and `render` to PNG.
+//! observation (equal to the recorded MiniGrid 3.2 fixture), `render` to PNG and `play
+//! --record` to GIF.
 
 mod common;
 
@@ -8,6 +9,7 @@ use std::path::Path;
 use std::process::{Output, Stdio};
 
 use common::{command, rewardlab, text};
+use rewardlab_envs::render::encode::{read_gif, read_png};
 use serde_json::Value as Json;
 
 /// Runs `play` with `script` on stdin (not a terminal, so one key name per line).
@@ -85,6 +87,63 @@ fn play_refuses_an_env_without_minigrid_actions() {
     assert!(text(&out.stderr).contains("cannot play"));
 }
 
+#[test]
+fn play_records_every_state_of_a_scripted_session_to_a_gif() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let gif = dir.path().join("session.gif");
+    let gif_arg = gif.to_str().expect("a UTF-8 temp path");
+    let out = play(
+        &[
+            "--env",
+            "MiniGrid-Empty-5x5-v0",
+            "--seed",
+            "0",
+            "--record",
+            gif_arg,
+        ],
+        "forward\nright\nbogus\nforward\nquit\n",
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    // The reset frame and one per step taken (the unknown key takes none).
+    assert!(
+        text(&out.stdout).contains(&format!("wrote {gif_arg}: 4 frame(s)")),
+        "{}",
+        text(&out.stdout)
+    );
+    let frames = read_gif(&gif).expect("a decodable GIF");
+    assert_eq!(frames.len(), 4);
+    for (frame, _) in &frames {
+        assert_eq!((frame.width, frame.height), (5 * 32, 5 * 32));
+    }
+    // Each step (forward, turn to face down, forward) changed the picture.
+    for (i, pair) in frames.windows(2).enumerate() {
+        assert!(
+            pair[0].0.pixels != pair[1].0.pixels,
+            "frames {i} and {}",
+            i + 1
+        );
+    }
+}
+
+#[test]
+fn play_refuses_to_record_anything_but_a_gif() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let png = dir.path().join("session.png");
+    let png_arg = png.to_str().expect("a UTF-8 temp path");
+    let out = play(
+        &["--env", "MiniGrid-Empty-5x5-v0", "--record", png_arg],
+        "forward\nquit\n",
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("--record must end in .gif"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(out.stdout.is_empty(), "{}", text(&out.stdout));
+    assert!(!png.exists());
+}
+
 fn rollout(args: &[&str]) -> Output {
     let mut all = vec!["rollout", "--env", "MiniGrid-Empty-5x5-v0"];
     all.extend_from_slice(args);
@@ -138,6 +197,11 @@ fn rollout_prints_minigrids_nested_image_direction_and_mission() {
 fn rollout_refuses_to_set_a_minigrid_state() {
     let out = rollout(&["--state", "1,1", "--actions", "2"]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("this environment's state cannot be set"),
+        "{}",
+        text(&out.stderr)
+    );
     assert!(out.stdout.is_empty());
 }
 
@@ -156,9 +220,7 @@ fn render_writes_a_minigrid_png_at_32_pixels_a_tile() {
         png_arg,
     ]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let bytes = std::fs::read(&png).expect("the PNG was written");
-    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
-    // IHDR: width and height, big-endian, right after the chunk header.
-    let be = |i: usize| u32::from_be_bytes([bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]]);
-    assert_eq!((be(16), be(20)), (5 * 32, 5 * 32));
+    let frame = read_png(&png).expect("a decodable PNG");
+    assert_eq!((frame.width, frame.height), (5 * 32, 5 * 32));
+    assert_eq!(frame.pixels.len(), 5 * 32 * 5 * 32 * 3);
 }

@@ -10,8 +10,8 @@
 //!   MiniGrid's layouts (solved by the same search, summarised in `shortest_solutions.json`)
 //!   within 3 standard errors, and so does the share of unsolvable layouts.
 //!
-//! Ids whose rows are not registered yet are skipped with a message; the families that exist
-//! since the first slice (Empty, FourRooms, DoorKey) never are.
+//! Every id of the fixtures must be registered: an unknown id fails the test, nothing is
+//! skipped.
 
 use std::path::PathBuf;
 
@@ -26,7 +26,7 @@ const OUR_SEEDS: u64 = 1000;
 /// States one search may visit (far above what the representative ids need).
 const MAX_STATES: usize = 2_000_000;
 
-/// Ids that must be registered: the test fails instead of skipping them.
+/// Ids that must have a summary row in `shortest_solutions.json` (or a step fixture).
 const REQUIRED: &[&str] = &[
     "MiniGrid-Empty-16x16-v0",
     "MiniGrid-Empty-Random-5x5-v0",
@@ -48,17 +48,13 @@ fn fixture(name: &str) -> String {
     std::fs::read_to_string(&path).expect("fixture file is committed")
 }
 
-/// Whether `id` is registered; prints why it is skipped if not, and refuses to skip a
-/// [`REQUIRED`] id.
-fn registered(id: &str, what: &str) -> bool {
+/// Fails the test unless `id` is registered: every family of the fixtures exists, so no
+/// comparison may pass by skipping one.
+fn assert_registered(id: &str, what: &str) {
     match registry::spec(id) {
-        Ok(_) => true,
-        Err(MakeError::UnknownId { .. }) => {
-            assert!(!REQUIRED.contains(&id), "{id} must be registered");
-            eprintln!("SKIPPED {what} for {id}: the id is not registered yet");
-            false
-        }
-        Err(e) => panic!("{id}: {e}"),
+        Ok(_) => {}
+        Err(MakeError::UnknownId { .. }) => panic!("{what}: {id} is not registered"),
+        Err(e) => panic!("{what}: {id}: {e}"),
     }
 }
 
@@ -109,13 +105,11 @@ fn agent(pos: (usize, usize), dir: i64) -> Value {
     ])
 }
 
-/// Replays `steps-<name>.json` on our env of the same id. Returns whether it ran.
-fn replay(name: &str) -> bool {
+/// Replays `steps-<name>.json` on our env of the same id; returns the steps replayed.
+fn replay(name: &str) -> usize {
     let fx: StepFixture =
         serde_json::from_str(&fixture(&format!("steps-{name}.json"))).expect("fixture parses");
-    if !registered(&fx.env_id, "the step-exact replay") {
-        return false;
-    }
+    assert_registered(&fx.env_id, "the step-exact replay");
     let mut env = Erased::boxed(minigrid::make(&fx.env_id, &[]).expect("registered id"));
     let mut steps = 0;
     for (e, ep) in fx.episodes.iter().enumerate() {
@@ -162,28 +156,33 @@ fn replay(name: &str) -> bool {
             steps += 1;
         }
     }
+    steps
+}
+
+/// Replays `steps-<name>.json` and fails unless enough steps were compared.
+fn assert_replays(name: &str) {
+    let steps = replay(name);
     assert!(steps >= 150, "{name}: only {steps} steps replayed");
-    true
 }
 
 #[test]
 fn dist_shift_1_matches_minigrid_at_every_step() {
-    replay("DistShift1");
+    assert_replays("DistShift1");
 }
 
 #[test]
 fn dist_shift_2_matches_minigrid_at_every_step() {
-    replay("DistShift2");
+    assert_replays("DistShift2");
 }
 
 #[test]
 fn empty_16x16_matches_minigrid_at_every_step() {
-    assert!(replay("Empty-16x16"));
+    assert_replays("Empty-16x16");
 }
 
 #[test]
 fn empty_random_5x5_matches_minigrid_from_the_recorded_starts() {
-    assert!(replay("Empty-Random-5x5"));
+    assert_replays("Empty-Random-5x5");
 }
 
 #[derive(Debug, Deserialize)]
@@ -240,9 +239,7 @@ fn shortest_solution_lengths_match_minigrids_per_family() {
             row.seeds >= 1000 && row.n + row.unsolved == row.seeds,
             "{row:?}"
         );
-        if !registered(&row.id, "the shortest-solution comparison") {
-            continue;
-        }
+        assert_registered(&row.id, "the shortest-solution comparison");
         let theirs = solve::LengthStats {
             n: row.n,
             unsolved: row.unsolved,

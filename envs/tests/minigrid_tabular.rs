@@ -8,7 +8,7 @@ use rewardlab_envs::minigrid::tabular::{
     DEFAULT_MAX_STATES, ExportConfig, ExportError, StateView, TabularExport, export_env, export_id,
     export_world,
 };
-use rewardlab_envs::minigrid::{self, Empty, EngineConfig, MiniGridEnv};
+use rewardlab_envs::minigrid::{self, DynamicObstacles, Empty, EngineConfig, MiniGridEnv};
 
 const GAMMA: f64 = 0.9;
 
@@ -138,8 +138,17 @@ fn door_key_16x16_exceeds_the_default_cap() {
 fn dynamic_obstacles_is_refused() {
     let err = export_id("MiniGrid-Dynamic-Obstacles-5x5-v0", 0, GAMMA).expect_err("own step");
     assert!(matches!(err, ExportError::OwnStep { .. }));
-    // Any env with the 3-action space is taken for Dynamic-Obstacles by export_env, while
-    // export_world trusts its caller.
+    assert!(
+        err.to_string()
+            .contains("MiniGrid-Dynamic-Obstacles-5x5-v0"),
+        "{err}"
+    );
+    // The refusal asks the generator, not the action count: Dynamic-Obstacles typed is refused,
+    // a 3-action Empty (default step) is exported.
+    let mut moving = DynamicObstacles::new(5, false, 2).env().expect("valid");
+    moving.reset(Some(0));
+    let err = export_env(&moving, &ExportConfig::default()).expect_err("moving obstacles");
+    assert!(matches!(err, ExportError::OwnStep { .. }));
     let config = EngineConfig::square(5, 100, true, 7).with_actions(3);
     let mut env = MiniGridEnv::new(
         Empty {
@@ -150,8 +159,8 @@ fn dynamic_obstacles_is_refused() {
     )
     .expect("valid");
     env.reset(Some(0));
-    let err = export_env(&env, &ExportConfig::default()).expect_err("3 actions");
-    assert!(matches!(err, ExportError::OwnStep { .. }));
+    let ex = export_env(&env, &ExportConfig::default()).expect("default step");
+    assert_eq!((ex.mdp().n_states(), ex.mdp().n_actions()), (33, 3));
     let ex = export_world(env.world(), 3, &ExportConfig::default()).expect("trusted");
     assert_eq!((ex.mdp().n_states(), ex.mdp().n_actions()), (33, 3));
 }

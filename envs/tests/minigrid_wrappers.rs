@@ -332,11 +332,9 @@ fn rgb_wrappers_render_the_world_and_the_view() -> Result<(), EnvError> {
     assert_eq!(obs.image.len(), 40 * 40 * 3);
     assert!(full.observation_space().contains(&obs.to_value()));
     let frame = full.inner().render()?;
-    assert_ne!(
-        frame.pixels.len(),
-        obs.image.len(),
-        "render() uses 32-pixel tiles"
-    );
+    // render() draws the 5 × 5 world at 32 pixels a tile, the observation at 8.
+    assert_eq!((frame.width, frame.height), (5 * 32, 5 * 32));
+    assert_eq!(frame.pixels.len(), 5 * 32 * 5 * 32 * 3);
     let px = |img: &[u8], width: usize, x: usize, y: usize| {
         let i = (y * width + x) * 3;
         img[i..i + 3].to_vec()

@@ -13,7 +13,7 @@
 //!
 //! Any env whose actions are `Discrete(7)` or `Discrete(3)` (MiniGrid's, or
 //! Dynamic-Obstacles' first three) and that draws itself as text can be played. `--record`
-//! writes every state's picture to a GIF.
+//! writes every state's picture to a GIF; a path not ending in `.gif` is a usage error (exit 2).
 
 use std::io::{self, BufRead, IsTerminal, Write};
 use std::path::Path;
@@ -23,6 +23,7 @@ use crossterm::{cursor, execute, terminal};
 use rewardlab_core::{BoxedEnv, Env, Space, Value};
 use rewardlab_envs::render::encode::{DEFAULT_FPS, GifWriter};
 
+use super::render::{Format, format_of};
 use super::{CliError, EnvArg, kwargs};
 
 /// MiniGrid's action names, by index.
@@ -167,16 +168,14 @@ impl Session {
             Some((a, r)) => (a.as_str(), *r),
             None => ("-", 0.0),
         };
-        let pos = self
-            .env
-            .state()
-            .and_then(|s| s.get("agent_pos").cloned())
-            .map_or_else(String::new, |p| format!(" pos={p}"));
-        let dir = self
-            .env
-            .state()
-            .and_then(|s| s.get("agent_dir").cloned())
-            .map_or_else(String::new, |d| format!(" dir={d}"));
+        let state = self.env.state();
+        let field = |key: &str, label: &str| {
+            state
+                .as_ref()
+                .and_then(|s| s.get(key))
+                .map_or_else(String::new, |v| format!(" {label}={v}"))
+        };
+        let (pos, dir) = (field("agent_pos", "pos"), field("agent_dir", "dir"));
         format!(
             "episode={} step={} action={action} reward={reward:.2}{pos}{dir} terminated={} truncated={}",
             self.episode, self.steps, self.flags.0, self.flags.1
@@ -205,6 +204,9 @@ fn mission_of(obs: &Value) -> Option<String> {
 
 /// Runs the subcommand.
 pub fn run(args: &PlayArgs<'_>) -> Result<(), CliError> {
+    if let Some(path) = args.record {
+        check_record_path(path)?;
+    }
     let env: BoxedEnv =
         rewardlab_envs::make(args.env, &kwargs(args.env_args)).map_err(CliError::usage)?;
     let n_actions = match env.action_space() {
@@ -253,6 +255,18 @@ pub fn run(args: &PlayArgs<'_>) -> Result<(), CliError> {
         println!("wrote {}: {n} frame(s)", path.display());
     }
     Ok(())
+}
+
+/// Refuses a `--record` path that does not end in `.gif` (case-insensitive), before the
+/// session starts, as `render` refuses an unknown `--out` extension.
+fn check_record_path(path: &Path) -> Result<(), CliError> {
+    match format_of(path) {
+        Ok(Format::Gif) => Ok(()),
+        _ => Err(CliError::Usage(format!(
+            "cannot record to '{}': --record must end in .gif",
+            path.display()
+        ))),
+    }
 }
 
 /// Opens the GIF at the size of the env's picture (the env has been reset).

@@ -23,12 +23,15 @@ use super::{CliError, EnvArg, kwargs};
 
 /// What to write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Format {
+pub(super) enum Format {
+    /// One PNG picture.
     Png,
+    /// A GIF animation.
     Gif,
 }
 
-fn format_of(out: &Path) -> Result<Format, CliError> {
+/// The format `out`'s extension names (case-insensitive); a usage error for any other.
+pub(super) fn format_of(out: &Path) -> Result<Format, CliError> {
     let ext = out
         .extension()
         .and_then(|e| e.to_str())

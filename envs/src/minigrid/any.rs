@@ -22,6 +22,8 @@ pub trait AnyMiniGrid: Env<Obs = MiniGridObs, Act = usize> + Send {
     fn set_view_size(&mut self, size: usize) -> Result<(), GenError>;
     /// Moves the agent ([`MiniGridEnv::set_agent`]).
     fn set_agent(&mut self, pos: Pos, dir: u8) -> Result<MiniGridObs, EnvError>;
+    /// Whether the world changes by itself on a step ([`Generator::has_own_step`]).
+    fn has_own_step(&self) -> bool;
 }
 
 /// A boxed [`AnyMiniGrid`], what [`make`] returns.
@@ -43,6 +45,9 @@ impl<G: Generator> AnyMiniGrid for MiniGridEnv<G> {
     fn set_agent(&mut self, pos: Pos, dir: u8) -> Result<MiniGridObs, EnvError> {
         MiniGridEnv::set_agent(self, pos, dir)
     }
+    fn has_own_step(&self) -> bool {
+        self.generator().has_own_step()
+    }
 }
 
 impl<T: AnyMiniGrid + ?Sized> AnyMiniGrid for Box<T> {
@@ -60,6 +65,9 @@ impl<T: AnyMiniGrid + ?Sized> AnyMiniGrid for Box<T> {
     }
     fn set_agent(&mut self, pos: Pos, dir: u8) -> Result<MiniGridObs, EnvError> {
         (**self).set_agent(pos, dir)
+    }
+    fn has_own_step(&self) -> bool {
+        (**self).has_own_step()
     }
 }
 

@@ -92,6 +92,14 @@ impl EngineConfig {
     }
 }
 
+/// Refuses a view size that is not an odd number of at least 3 (MiniGrid's rule).
+pub(crate) fn check_view_size(size: usize) -> Result<(), GenError> {
+    if size < 3 || size.is_multiple_of(2) {
+        return Err(GenError::BadViewSize(size));
+    }
+    Ok(())
+}
+
 /// Where the episode stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Phase {
@@ -118,6 +126,7 @@ impl<G: Generator> MiniGridEnv<G> {
     /// An env with these settings. Fails if the generator cannot lay out a first episode or
     /// the view size is not an odd number ≥ 3.
     pub fn new(generator: G, config: EngineConfig) -> Result<Self, GenError> {
+        check_view_size(config.agent_view_size)?;
         let mut env = Self {
             generator,
             config,
@@ -187,9 +196,7 @@ impl<G: Generator> MiniGridEnv<G> {
     /// Changes the side of the egocentric view (MiniGrid's `ViewSizeWrapper`); takes effect
     /// from the next observation. Refused for an even size or one below 3.
     pub fn set_agent_view_size(&mut self, size: usize) -> Result<(), GenError> {
-        if size < 3 || size.is_multiple_of(2) {
-            return Err(GenError::BadViewSize(size));
-        }
+        check_view_size(size)?;
         self.config.agent_view_size = size;
         Ok(())
     }
@@ -243,7 +250,7 @@ impl<G: Generator> MiniGridEnv<G> {
         for _ in 0..MAX_REGENERATIONS {
             match self.generate() {
                 Ok(()) => return Ok(()),
-                Err(e @ (GenError::InvalidConfig(_) | GenError::BadViewSize(_))) => return Err(e),
+                Err(e @ GenError::InvalidConfig(_)) => return Err(e),
                 Err(e) => last = e,
             }
         }
@@ -252,10 +259,6 @@ impl<G: Generator> MiniGridEnv<G> {
 
     /// Lays out a new episode with the env's RNG.
     fn generate(&mut self) -> Result<(), GenError> {
-        let view = self.config.agent_view_size;
-        if view < 3 || view.is_multiple_of(2) {
-            return Err(GenError::BadViewSize(view));
-        }
         // The new layout is drawn in the old one's grid and mission buffers (emptied), so a
         // reset allocates nothing for them.
         let grid = std::mem::replace(&mut self.world.grid, Grid::new(0, 0));

@@ -14,7 +14,7 @@
 //! ```
 
 use crate::minigrid::any::{BoxedMiniGrid, boxed};
-use crate::minigrid::engine::{EngineConfig, MiniGridEnv};
+use crate::minigrid::engine::{EngineConfig, MiniGridEnv, check_view_size};
 use crate::minigrid::layout::{GenError, Generator};
 use crate::registry::{
     Entry, EnvSpec, KwargSpec, Kwargs, MAX_EPISODE_STEPS, MakeError, MiniGridBuilder,
@@ -117,11 +117,9 @@ pub(crate) fn engine_kwargs(
             reason: "max_steps must be positive".to_string(),
         });
     }
-    if view < 3 || view.is_multiple_of(2) {
-        return Err(MakeError::InvalidConfig {
-            id,
-            reason: format!("agent_view_size = {view}: must be odd and at least 3"),
-        });
-    }
+    check_view_size(view).map_err(|_| MakeError::InvalidConfig {
+        id,
+        reason: format!("agent_view_size = {view}: must be odd and at least 3"),
+    })?;
     Ok((max_steps, view))
 }

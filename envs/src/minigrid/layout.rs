@@ -54,8 +54,15 @@ pub trait Generator: std::fmt::Debug + Send + 'static {
     /// the env has its own win/loss rule, `g.task`.
     fn gen_grid(&mut self, g: &mut Gen<'_>) -> Result<(), GenError>;
 
+    /// Whether [`Generator::step`] does more than [`World::apply`] (a world that changes by
+    /// itself): such an env cannot be searched or exported as a deterministic model.
+    fn has_own_step(&self) -> bool {
+        false
+    }
+
     /// One step of the world. The default is [`World::apply`]; an env whose world changes by
-    /// itself (moving obstacles) wraps it, drawing from the env's RNG.
+    /// itself (moving obstacles) wraps it, drawing from the env's RNG, and says so in
+    /// [`Generator::has_own_step`].
     fn step(&mut self, world: &mut World, rng: &mut EnvRng, action: Action) -> Outcome {
         let _ = rng;
         world.apply(action)
@@ -81,7 +88,7 @@ pub struct Gen<'a> {
 impl<'a> Gen<'a> {
     /// A fresh layout: an empty `width × height` grid, no agent, no mission.
     // The engine reuses its buffers (`reusing`); tests build layouts from scratch.
-    #[allow(dead_code)]
+    #[cfg(test)]
     pub(super) fn new(width: usize, height: usize, rng: &'a mut EnvRng) -> Self {
         Self::reusing(Grid::new(width, height), String::new(), width, height, rng)
     }

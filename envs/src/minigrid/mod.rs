@@ -39,6 +39,7 @@ pub mod engine;
 #[cfg(test)]
 mod engine_tests;
 pub mod envs;
+mod fx_hash;
 pub mod grid;
 mod kwargs;
 pub mod layout;

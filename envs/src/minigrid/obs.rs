@@ -51,15 +51,17 @@ impl MiniGridObs {
 /// The observation space of a view of side `view_size`: `Dict{image: Box(0, 255,
 /// (view, view, 3), uint8), direction: Discrete(4), mission: Text}`.
 pub fn observation_space(view_size: usize) -> Space {
+    dict_space(&[view_size, view_size, 3])
+}
+
+/// A MiniGrid observation dict whose image is a `uint8` box of `shape`: `Dict{image: Box(0,
+/// 255, shape, uint8), direction: Discrete(4), mission: Text}` (the image wrappers change only
+/// the shape).
+pub fn dict_space(shape: &[usize]) -> Space {
     Space::Dict(vec![
         (
             "image".to_string(),
-            Space::Box(BoxSpace::uniform(
-                &[view_size, view_size, 3],
-                0.0,
-                255.0,
-                DType::U8,
-            )),
+            Space::Box(BoxSpace::uniform(shape, 0.0, 255.0, DType::U8)),
         ),
         ("direction".to_string(), Space::discrete(4)),
         (

@@ -36,6 +36,7 @@ use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
 
+use super::fx_hash::FxBuild;
 use super::grid::Grid;
 use super::layout::Pos;
 use super::object::{
@@ -106,33 +107,6 @@ fn unpack(code: Code) -> Option<Obj> {
         other => other,
     }
 }
-
-/// A search state packed (as `[u32]`): first `agent cell << 18 | dir << 16 | carried code`, then one
-/// `cell << 16 | code` per cell whose content differs from the start, in cell order.
-/// FxHash's mixing step: the keys are a few small integers, so SipHash's strength is wasted.
-#[derive(Default)]
-struct FxHasher(u64);
-
-impl std::hash::Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            self.write_u64(u64::from_le_bytes(word));
-        }
-    }
-    fn write_u64(&mut self, i: u64) {
-        self.0 = (self.0.rotate_left(5) ^ i).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-    fn write_usize(&mut self, i: usize) {
-        self.write_u64(i as u64);
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-type FxBuild = std::hash::BuildHasherDefault<FxHasher>;
 
 /// The content of cell `i` in the state `key` (`base`: the start's codes).
 fn cell_code(key: &[u32], base: &[Code], i: usize) -> Code {

@@ -233,10 +233,11 @@ pub(super) fn reach(from: (usize, usize), dir: u8, to: (usize, usize)) -> usize 
 /// (0 right, 1 down, 2 left, 3 up; at most one of each opposite pair).
 pub(super) fn turns(dir: u8, need: [bool; 4]) -> usize {
     let dir = usize::from(dir % 4);
-    let wanted: Vec<usize> = (0..4).filter(|&d| need[d]).collect();
-    match wanted.as_slice() {
-        [] => 0,
-        [d] => match (d + 4 - dir) % 4 {
+    // Called for every cell of every bound in the search: no allocation.
+    let wanted = need.iter().filter(|&&n| n).count();
+    match (wanted, need.iter().position(|&n| n)) {
+        (0, _) | (_, None) => 0,
+        (1, Some(d)) => match (d + 4 - dir) % 4 {
             0 => 0,
             2 => 2,
             _ => 1,

@@ -33,12 +33,8 @@
 //! # Which envs
 //!
 //! Dynamics must be [`World::apply`] alone. Dynamic-Obstacles moves its obstacles at random in
-//! its own generator step ([`super::Generator::step`]) and cannot be exported. It is
-//! recognised by its action space: it is the only MiniGrid family with fewer than the 7
-//! actions, so [`export_env`] refuses every env whose action space is smaller (and
-//! [`export_id`] also refuses every id naming `Dynamic-Obstacles` before building it).
-//! [`export_world`] trusts its caller: it is the way to export a custom world whose generator
-//! keeps the default step, with any number of actions.
+//! its own generator step and says so ([`super::Generator::has_own_step`]): [`export_env`]
+//! and [`export_id`] refuse such envs. [`export_world`] trusts its caller.
 //!
 //! The state count grows with every movable object (DoorKey's key can be dropped on any free
 //! cell), so the search stops with [`ExportError::TooManyStates`] beyond
@@ -46,6 +42,8 @@
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
+
+use super::fx_hash::FxHasher;
 
 use rewardlab_core::Env;
 use rewardlab_core::mdp::{Mdp, MdpBuilder, MdpError};
@@ -331,41 +329,36 @@ pub fn export_world(
 }
 
 /// Exports an env's current world (call `reset(Some(seed))` first to pick the layout).
-/// Refuses envs with fewer than 7 actions, which among MiniGrid's are exactly the
-/// Dynamic-Obstacles envs, whose generator moves obstacles at random on every step.
+/// Refuses envs whose world changes by itself on a step (Dynamic-Obstacles).
 pub fn export_env<E: AnyMiniGrid + ?Sized>(
     env: &E,
     config: &ExportConfig,
 ) -> Result<TabularExport, ExportError> {
-    let n_actions = env.engine_config().n_actions;
-    if n_actions < Action::ALL.len() {
+    if env.has_own_step() {
         return Err(ExportError::OwnStep {
             what: "this env".to_string(),
-            reason: format!(
-                "its {n_actions}-action space marks Dynamic-Obstacles, whose obstacles move at \
-                 random every step; use export_world if its dynamics are World::apply alone"
-            ),
+            reason: "its world changes by itself on every step (moving obstacles)".to_string(),
         });
     }
-    export_world(env.world(), n_actions, config)
+    export_world(env.world(), env.engine_config().n_actions, config)
 }
 
 /// Builds the MiniGrid env `id` with default kwargs, resets it with `seed` and exports its
 /// layout with discount `gamma` and the default state cap.
 pub fn export_id(id: &str, seed: u64, gamma: f64) -> Result<TabularExport, ExportError> {
-    if id.contains("Dynamic-Obstacles") {
-        return Err(ExportError::OwnStep {
-            what: id.to_string(),
-            reason: "its obstacles move at random every step".to_string(),
-        });
-    }
     let mut env = make(id, &[])?;
     env.reset(Some(seed));
     let config = ExportConfig {
         gamma,
         ..ExportConfig::default()
     };
-    export_env(&*env, &config)
+    export_env(&*env, &config).map_err(|e| match e {
+        ExportError::OwnStep { reason, .. } => ExportError::OwnStep {
+            what: id.to_string(),
+            reason,
+        },
+        other => other,
+    })
 }
 
 /// Adds a copy of `world` (step counter already 0) as a new live state unless present; its
@@ -394,64 +387,12 @@ fn intern(
 
 /// A hash of everything in a world but its step counter (the same on every run).
 fn state_hash(w: &World) -> u64 {
-    let mut h = StateHasher(0);
+    let mut h = FxHasher::default();
     w.grid.hash(&mut h);
     w.agent_pos.hash(&mut h);
     w.agent_dir.hash(&mut h);
     w.carrying.hash(&mut h);
     h.finish()
-}
-
-/// A multiply–rotate hasher (the "Fx" scheme). The derived `Hash` of a grid makes a few
-/// small writes per cell; SipHash spends most of an export's time on them, this one ~1 ns
-/// each. Collisions only cost a comparison: the index keeps every state with one hash.
-struct StateHasher(u64);
-
-impl StateHasher {
-    const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-
-    fn add(&mut self, x: u64) {
-        self.0 = (self.0.rotate_left(5) ^ x).wrapping_mul(Self::K);
-    }
-}
-
-impl Hasher for StateHasher {
-    fn finish(&self) -> u64 {
-        // Spread the last multiply's high bits down, for the table's low-bit buckets.
-        self.0 ^ (self.0 >> 29)
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let mut b = [0u8; 8];
-            b.copy_from_slice(c);
-            self.add(u64::from_le_bytes(b));
-        }
-        for &b in chunks.remainder() {
-            self.add(u64::from(b));
-        }
-    }
-
-    fn write_u8(&mut self, i: u8) {
-        self.add(u64::from(i));
-    }
-
-    fn write_u32(&mut self, i: u32) {
-        self.add(u64::from(i));
-    }
-
-    fn write_u64(&mut self, i: u64) {
-        self.add(i);
-    }
-
-    fn write_usize(&mut self, i: usize) {
-        self.add(i as u64);
-    }
-
-    fn write_isize(&mut self, i: isize) {
-        self.add(i as u64);
-    }
 }
 
 /// Equality of worlds ignoring the step counter.

@@ -112,6 +112,14 @@ impl Outcome {
         reward: 0.0,
         terminated: true,
     };
+
+    /// The same reward, ending the episode.
+    pub fn end(self) -> Outcome {
+        Outcome {
+            terminated: true,
+            ..self
+        }
+    }
 }
 
 /// Everything a step changes: the grid, the agent and the step counter, plus the task.
@@ -187,30 +195,17 @@ impl World {
                 None => base,
             },
             Task::DoneNextTo(target) => match action {
-                Action::Toggle => Outcome {
-                    terminated: true,
-                    ..base
-                },
                 Action::Done if adjacent4(self.agent_pos, *target) => self.success(),
-                Action::Done => Outcome {
-                    terminated: true,
-                    ..base
-                },
+                Action::Toggle | Action::Done => base.end(),
                 _ => base,
             },
             Task::PutNear { moving, target } => match action {
-                Action::Pickup if self.carrying.as_ref().is_some_and(|h| h != moving) => Outcome {
-                    terminated: true,
-                    ..base
-                },
+                Action::Pickup if self.carrying.as_ref().is_some_and(|h| h != moving) => base.end(),
                 Action::Drop if carried_before => {
                     let landed = self.carrying.is_none();
                     match self.front_pos() {
                         Some(front) if landed && within1(front, *target) => self.success(),
-                        _ => Outcome {
-                            terminated: true,
-                            ..base
-                        },
+                        _ => base.end(),
                     }
                 }
                 _ => base,

@@ -158,6 +158,10 @@ impl DynamicObstacles {
 }
 
 impl Generator for DynamicObstacles {
+    fn has_own_step(&self) -> bool {
+        true
+    }
+
     fn gen_grid(&mut self, g: &mut Gen<'_>) -> Result<(), GenError> {
         let (w, h) = (g.grid.width(), g.grid.height());
         g.grid.wall_rect(0, 0, w, h);

@@ -159,10 +159,10 @@ impl<E: AnyMiniGrid> FlatObs<E> {
             let table = encode_mission(&obs.mission, self.max_str_len)?;
             self.cache = Some((Arc::clone(&obs.mission), table));
         }
-        let mut flat = obs.image;
-        if let Some((_, table)) = &self.cache {
-            flat.extend_from_slice(table);
-        }
+        let table = self.cache.as_ref().map_or(&[][..], |(_, t)| t.as_slice());
+        let mut flat = Vec::with_capacity(obs.image.len() + table.len());
+        flat.extend_from_slice(&obs.image);
+        flat.extend_from_slice(table);
         Ok(ByteObs(flat))
     }
 }

@@ -7,9 +7,9 @@
 
 use rewardlab_core::{BoxSpace, DType, Space};
 
-use super::{AnyMiniGrid, ByteObs, DictObs, dict_space};
+use super::{AnyMiniGrid, ByteObs, DictObs};
 use crate::minigrid::object::{AGENT_IDX, Color, EMPTY_IDX, Obj};
-use crate::minigrid::obs::MiniGridObs;
+use crate::minigrid::obs::{MiniGridObs, dict_space};
 
 /// The number of object types (`len(OBJECT_TO_IDX)`: unseen … agent).
 const N_TYPES: usize = AGENT_IDX as usize + 1;

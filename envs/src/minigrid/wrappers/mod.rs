@@ -133,6 +133,9 @@ macro_rules! forward_any_minigrid {
             ) -> Result<MiniGridObs, rewardlab_core::EnvError> {
                 self.env.set_agent(pos, dir)
             }
+            fn has_own_step(&self) -> bool {
+                self.env.has_own_step()
+            }
         }
     };
 }
@@ -282,24 +285,6 @@ impl SpaceElem for DictObs {
     }
 }
 
-/// The observation space of a MiniGrid dict whose image is a `uint8` box of `shape`.
-fn dict_space(shape: &[usize]) -> rewardlab_core::Space {
-    use rewardlab_core::{BoxSpace, DType, Space};
-    Space::Dict(vec![
-        (
-            "image".to_string(),
-            Space::Box(BoxSpace::uniform(shape, 0.0, 255.0, DType::U8)),
-        ),
-        ("direction".to_string(), Space::discrete(4)),
-        (
-            "mission".to_string(),
-            Space::Text {
-                max_length: super::obs::MISSION_MAX_LENGTH,
-            },
-        ),
-    ])
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -312,7 +297,7 @@ mod tests {
             mission: Arc::from("go"),
         };
         let v = obs.to_value();
-        assert!(dict_space(&[1, 1, 3]).contains(&v));
+        assert!(crate::minigrid::obs::dict_space(&[1, 1, 3]).contains(&v));
         assert_eq!(DictObs::from_value(v), Ok(obs));
         assert!(DictObs::from_value(Value::Int(1)).is_err());
         let bad_dir = Value::Dict(vec![

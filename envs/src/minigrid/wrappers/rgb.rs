@@ -8,8 +8,8 @@
 use rewardlab_core::Space;
 use rewardlab_core::wrappers::WrapperError;
 
-use super::{AnyMiniGrid, DictObs, dict_space};
-use crate::minigrid::obs::{MiniGridObs, Viewer};
+use super::{AnyMiniGrid, DictObs};
+use crate::minigrid::obs::{MiniGridObs, Viewer, dict_space};
 use crate::minigrid::render::{render_pov, render_world};
 
 /// The tile size of MiniGrid's pixel wrappers, in pixels.
