@@ -1,8 +1,9 @@
 //! The `rewardlab` command line.
 //!
 //! Exit codes: 0 success, 2 bad input (unknown env id, malformed number, bad `--env-arg`,
-//! unreadable map, invalid action), 1 a failure while running (e.g. a file that cannot be
-//! written). Errors print one short message on stderr; no path in here panics.
+//! unreadable map, invalid action, unknown preset or `--set` key, a backend not compiled in, a
+//! run folder without checkpoint), 1 a failure while running (e.g. a file that cannot be
+//! written, a non-finite loss). Errors print one short message on stderr; no path in here panics.
 
 mod cli;
 
@@ -61,45 +62,11 @@ enum Command {
         #[arg(long, value_enum, default_value_t = cli::plot::XArg::Steps)]
         x: cli::plot::XArg,
     },
-    /// Train a tabular learner on a discrete env, one run folder per seed (see `plot`).
-    Train {
-        /// Registered environment id with discrete observations and actions.
-        #[arg(long)]
-        env: String,
-        /// Constructor argument key=value (repeatable).
-        #[arg(long = "env-arg", value_name = "KEY=VALUE")]
-        env_args: Vec<EnvArg>,
-        /// The learner.
-        #[arg(long, value_enum, default_value_t = cli::train::AlgoArg::QLearning)]
-        algo: cli::train::AlgoArg,
-        /// Episodes per run.
-        #[arg(long, default_value_t = 500)]
-        episodes: u64,
-        /// Number of runs, with seeds 0, 1, ….
-        #[arg(long, default_value_t = 3)]
-        seeds: u64,
-        /// Learning rate α in (0, 1].
-        #[arg(long, default_value_t = 0.1)]
-        alpha: f64,
-        /// Discount γ of the TD target.
-        #[arg(long, default_value_t = 0.99)]
-        gamma: f64,
-        /// Exploration rate ε (the start of the decay when --epsilon-end is given).
-        #[arg(long, default_value_t = 0.1)]
-        epsilon: f64,
-        /// Decay ε linearly to this value over --epsilon-decay-episodes episodes.
-        #[arg(long, requires = "epsilon_decay_episodes")]
-        epsilon_end: Option<f64>,
-        /// Episodes of the linear ε decay.
-        #[arg(long, requires = "epsilon_end")]
-        epsilon_decay_episodes: Option<u64>,
-        /// Where run folders go.
-        #[arg(long, default_value = rewardlab_core::runlog::DEFAULT_RUNS_DIR)]
-        runs_dir: PathBuf,
-        /// Experiment name: runs go to <runs-dir>/<experiment>/.
-        #[arg(long, default_value = "train")]
-        experiment: String,
-    },
+    /// Train an agent: a tabular learner on a discrete env (one run folder per seed), or a
+    /// neural one (--algo dqn|ppo: one run folder with a checkpoint; see `eval`).
+    Train(Box<cli::train::TrainCmd>),
+    /// Reload a dqn or ppo run's checkpoint and play greedy episodes (optionally to a GIF).
+    Eval(cli::eval::EvalCmd),
     /// Measure environment throughput: steps (or resets) per second.
     ///
     /// Actions are uniform random from a seeded stream; the time limit and autoreset run
@@ -212,34 +179,8 @@ fn run(cli: Cli) -> Result<(), CliError> {
             metric,
             x,
         } => cli::plot::run(&runs, &out, &metric, x),
-        Command::Train {
-            env,
-            env_args,
-            algo,
-            episodes,
-            seeds,
-            alpha,
-            gamma,
-            epsilon,
-            epsilon_end,
-            epsilon_decay_episodes,
-            runs_dir,
-            experiment,
-        } => cli::train::run(&cli::train::TrainArgs {
-            env: &env,
-            env_args: &env_args,
-            algo,
-            seeds,
-            config: cli::train::config(
-                episodes,
-                alpha,
-                gamma,
-                epsilon,
-                epsilon_end.zip(epsilon_decay_episodes),
-            ),
-            runs_dir: &runs_dir,
-            experiment: &experiment,
-        }),
+        Command::Train(cmd) => cli::train::run(*cmd),
+        Command::Eval(cmd) => cli::eval::run(&cmd),
         Command::Bench {
             env,
             env_args,

@@ -2,12 +2,14 @@
 
 pub mod bench;
 pub mod envs;
+pub mod eval;
 pub mod play;
 pub mod plot;
 pub mod quickstart;
 pub mod render;
 pub mod rollout;
 pub mod train;
+pub mod train_neural;
 
 use std::fmt;
 use std::io::{self, Write};

@@ -96,6 +96,14 @@ pub enum RunLogError {
         /// The cause (I/O or a malformed row).
         source: csv::Error,
     },
+    /// [`RunLogger::open_existing`] was given a folder that is not a run folder.
+    #[error("{path} is not a run folder: {reason}")]
+    NotARun {
+        /// The folder or file that was checked.
+        path: PathBuf,
+        /// What is missing or wrong.
+        reason: String,
+    },
 }
 
 /// Replaces characters that are unsafe in a folder name by `-`.
@@ -186,6 +194,65 @@ impl RunLogger {
         writer.flush().map_err(write_err)?;
         Ok(Self {
             dir,
+            metrics_path,
+            writer,
+        })
+    }
+
+    /// Reopens an existing run folder to continue it (`--resume`): new metric rows are
+    /// appended to its `metrics.csv`, `config.toml` is left alone and `summary.json` is
+    /// replaced by the next [`RunLogger::finish`].
+    ///
+    /// The folder must hold a `metrics.csv` that starts with [`METRICS_HEADER`]. A last row
+    /// cut short by a crash (no final newline) is dropped so that appended rows stay
+    /// parseable.
+    pub fn open_existing(dir: &Path) -> Result<Self, RunLogError> {
+        let metrics_path = dir.join(METRICS_FILE);
+        let not_a_run = |reason: String| RunLogError::NotARun {
+            path: metrics_path.clone(),
+            reason,
+        };
+        let text = match fs::read(&metrics_path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                return Err(RunLogError::NotARun {
+                    path: dir.to_path_buf(),
+                    reason: format!("it has no {METRICS_FILE}"),
+                });
+            }
+            Err(source) => {
+                return Err(RunLogError::ReadMetrics {
+                    path: metrics_path,
+                    source: source.into(),
+                });
+            }
+        };
+        let header = METRICS_HEADER.join(",");
+        let first_line = text.split(|b| *b == b'\n').next().unwrap_or_default();
+        if first_line.strip_suffix(b"\r").unwrap_or(first_line) != header.as_bytes() {
+            return Err(not_a_run(format!("its first line is not `{header}`")));
+        }
+        let write_err = |source: io::Error| RunLogError::Write {
+            path: metrics_path.clone(),
+            source,
+        };
+        // Keep everything up to the last newline (the header has one, checked above).
+        let keep = text
+            .iter()
+            .rposition(|b| *b == b'\n')
+            .map_or(text.len(), |i| i + 1);
+        let file = fs::OpenOptions::new()
+            .append(true)
+            .open(&metrics_path)
+            .map_err(write_err)?;
+        if keep < text.len() {
+            file.set_len(keep as u64).map_err(write_err)?;
+        }
+        let writer = csv::WriterBuilder::new()
+            .has_headers(false)
+            .from_writer(file);
+        Ok(Self {
+            dir: dir.to_path_buf(),
             metrics_path,
             writer,
         })
@@ -436,6 +503,58 @@ mod tests {
             .ok_or("a file is not a folder")?;
         assert!(matches!(err, RunLogError::CreateDir { .. }));
         assert!(err.to_string().contains("file"), "{err}");
+        Ok(())
+    }
+
+    #[test]
+    fn open_existing_appends_and_drops_a_cut_row() -> Result<(), Box<dyn std::error::Error>> {
+        let tmp = tempfile::tempdir()?;
+        let mut first = RunLogger::create(tmp.path(), "e", "Env", "a", 0, &cfg())?;
+        first.record(1, 1, "m", 1.5)?;
+        let dir = first.finish(&json!({"n": 1}))?;
+        // A crash in the middle of a row leaves it without its newline.
+        let metrics = dir.join(METRICS_FILE);
+        let mut text = fs::read_to_string(&metrics)?;
+        text.push_str("2,1,m,2.");
+        fs::write(&metrics, text)?;
+
+        let mut again = RunLogger::open_existing(&dir)?;
+        assert_eq!(again.dir(), dir);
+        again.record(3, 2, "m", 4.0)?;
+        again.finish(&json!({"n": 2}))?;
+        let rows: Vec<(u64, f64)> = read_metrics(&dir)?
+            .into_iter()
+            .map(|r| (r.step, r.value))
+            .collect();
+        assert_eq!(rows, vec![(1, 1.5), (3, 4.0)]);
+        let summary: serde_json::Value =
+            serde_json::from_str(&fs::read_to_string(dir.join(SUMMARY_FILE))?)?;
+        assert_eq!(summary, json!({"n": 2}), "finish replaces the summary");
+        let config: toml::Table = toml::from_str(&fs::read_to_string(dir.join(CONFIG_FILE))?)?;
+        assert_eq!(
+            config["steps"].as_integer(),
+            Some(1000),
+            "config is untouched"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn open_existing_refuses_what_is_not_a_run() -> Result<(), Box<dyn std::error::Error>> {
+        let tmp = tempfile::tempdir()?;
+        let err = RunLogger::open_existing(tmp.path())
+            .err()
+            .ok_or("an empty folder has no metrics")?;
+        assert!(matches!(err, RunLogError::NotARun { .. }), "{err}");
+        assert!(err.to_string().contains(METRICS_FILE), "{err}");
+        fs::write(tmp.path().join(METRICS_FILE), "a,b\n1,2\n")?;
+        let err = RunLogger::open_existing(tmp.path())
+            .err()
+            .ok_or("a foreign csv is not a metrics file")?;
+        assert!(
+            err.to_string().contains("step,episode,metric,value"),
+            "{err}"
+        );
         Ok(())
     }
 

@@ -1,0 +1,57 @@
+//! What a trainer needs from its caller besides the configuration: the device, where metrics
+//! go, where checkpoints live, and who wants progress reports.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use burn::tensor::Device;
+use rewardlab_core::metrics::MetricSink;
+
+use crate::progress::Progress;
+
+/// The caller's side of a training run.
+pub struct Session<'a> {
+    /// The autodiff device to train on (see [`crate::Backend::device`]).
+    pub device: Device,
+    /// Where metrics go (a run folder's `metrics.csv`, memory in tests, or nowhere).
+    pub sink: &'a mut dyn MetricSink,
+    /// The run folder that receives checkpoints (none: no checkpoints).
+    pub run_dir: Option<PathBuf>,
+    /// Continue from the checkpoint in `run_dir` instead of starting afresh.
+    pub resume: bool,
+    /// End training after the update in which `steps_to_threshold` was reached (benchmarks).
+    pub stop_at_threshold: bool,
+    /// Called after every update with the current numbers (a progress bar).
+    pub on_progress: Option<&'a mut dyn FnMut(&Progress)>,
+}
+
+impl fmt::Debug for Session<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Session")
+            .field("device", &self.device)
+            .field("run_dir", &self.run_dir)
+            .field("resume", &self.resume)
+            .field("stop_at_threshold", &self.stop_at_threshold)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a> Session<'a> {
+    /// A session that logs to `sink` and writes no checkpoints.
+    pub fn new(device: Device, sink: &'a mut dyn MetricSink) -> Self {
+        Session {
+            device,
+            sink,
+            run_dir: None,
+            resume: false,
+            stop_at_threshold: false,
+            on_progress: None,
+        }
+    }
+
+    pub(crate) fn report(&mut self, progress: &Progress) {
+        if let Some(f) = self.on_progress.as_deref_mut() {
+            f(progress);
+        }
+    }
+}
