@@ -24,6 +24,7 @@ use burn::store::RecordError;
 
 use crate::config::Algo;
 use crate::error::AgentError;
+use crate::nets::Activation;
 use crate::normalize::Normalizer;
 use crate::progress::Tracker;
 
@@ -55,6 +56,10 @@ pub struct NetShape {
     pub continuous: bool,
     /// Hidden layer widths.
     pub hidden: Vec<usize>,
+    /// Hidden activation.
+    pub activation: Activation,
+    /// Whether observations are normalised (the statistics are then part of the policy).
+    pub normalized_obs: bool,
 }
 
 impl NetShape {
@@ -81,6 +86,12 @@ impl NetShape {
         }
         if self.hidden != other.hidden {
             return diff("hidden layers", &self.hidden, &other.hidden);
+        }
+        if self.activation != other.activation {
+            return diff("activation", &self.activation, &other.activation);
+        }
+        if self.normalized_obs != other.normalized_obs {
+            return diff("norm_obs", &self.normalized_obs, &other.normalized_obs);
         }
         None
     }
@@ -123,6 +134,11 @@ pub fn save(
     state: &TrainState,
     write_records: impl FnOnce(&Path) -> Result<(), AgentError>,
 ) -> Result<PathBuf, AgentError> {
+    let (current, old) = (run_dir.join(DIR), run_dir.join(OLD));
+    // An earlier save stopped between its two renames: `old` is then the only good copy.
+    if !current.exists() && old.join(STATE_FILE).is_file() {
+        fs::rename(&old, &current).map_err(|e| io_err(&old, e))?;
+    }
     let new = run_dir.join(NEW);
     if new.exists() {
         fs::remove_dir_all(&new).map_err(|e| io_err(&new, e))?;
@@ -133,7 +149,6 @@ pub fn save(
     let json = serde_json::to_string_pretty(state).map_err(|e| io_err(&state_path, e))?;
     fs::write(&state_path, json).map_err(|e| io_err(&state_path, e))?;
 
-    let (current, old) = (run_dir.join(DIR), run_dir.join(OLD));
     if old.exists() {
         fs::remove_dir_all(&old).map_err(|e| io_err(&old, e))?;
     }
@@ -210,6 +225,8 @@ mod tests {
             action_dim: 2,
             continuous: false,
             hidden: vec![64, 64],
+            activation: Activation::Tanh,
+            normalized_obs: false,
         }
     }
 
@@ -253,6 +270,19 @@ mod tests {
         assert_eq!(locate(tmp.path()), Some(tmp.path().join(OLD)));
         assert_eq!(
             load_state(tmp.path(), &shape()).expect("old").1.global_step,
+            10
+        );
+        // The next save first puts the surviving copy back, so a failure keeps it readable.
+        let failed = save(tmp.path(), &state(20), |_| {
+            Err(AgentError::Device("interrupted".into()))
+        });
+        assert!(failed.is_err());
+        assert_eq!(locate(tmp.path()), Some(tmp.path().join(DIR)));
+        assert_eq!(
+            load_state(tmp.path(), &shape())
+                .expect("kept")
+                .1
+                .global_step,
             10
         );
     }

@@ -64,6 +64,29 @@ pub fn clip_global_norm<M: Module>(model: &M, grads: &mut GradientsParams, max_n
     norm
 }
 
+struct Finite {
+    ok: bool,
+}
+
+impl ModuleVisitor for Finite {
+    fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
+        if self.ok {
+            let t = param.val().inner();
+            let bad = t.clone().is_nan().any().into_scalar::<bool>()
+                || t.is_inf().any().into_scalar::<bool>();
+            self.ok = !bad;
+        }
+    }
+}
+
+/// Whether every parameter of `model` is finite (checked before a checkpoint is written, so a
+/// diverged optimiser step cannot replace the last good one).
+pub fn all_finite<M: Module>(model: &M) -> bool {
+    let mut v = Finite { ok: true };
+    model.visit(&mut v);
+    v.ok
+}
+
 struct Collect {
     values: HashMap<ParamId, Tensor<1>>,
 }

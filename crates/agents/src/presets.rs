@@ -5,7 +5,8 @@
 //! CleanRL-style PPO: SB3 has no value clipping by default (`clip_vloss = false`), its value loss
 //! is the plain MSE where CleanRL's is ½·MSE (`vf_coef` 0.5 in SB3 is 1.0 here), its
 //! `batch_size` is a minibatch size (`num_minibatches = n_envs·n_steps / batch_size`), and
-//! `lin_X` schedules are `anneal_lr` / `anneal_clip`.
+//! `lin_X` schedules become CleanRL-style `anneal_lr` / `anneal_clip` (SB3 evaluates `lin_X` after
+//! the rollout, one iteration ahead of CleanRL's annealing).
 //!
 //! Pendulum-v1: rl-zoo's preset relies on generalised state-dependent exploration (gSDE),
 //! which this crate does not implement; its `tuned` preset keeps rl-zoo's γ = 0.9 and learning

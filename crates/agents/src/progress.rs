@@ -94,9 +94,18 @@ impl Tracker {
     /// Starts a new session at `global_step` (after a resume): the clock keeps the time spent
     /// so far and steps/s count from here.
     pub fn resume_session(&mut self, global_step: u64) {
-        self.earlier_seconds = self.wall_seconds();
+        // A tracker read from a checkpoint holds the time up to that checkpoint.
         self.started = Instant::now();
         self.session_start_step = global_step;
+    }
+
+    /// A copy to save in a checkpoint: the time spent so far travels with it, so a resumed run
+    /// keeps counting from there.
+    pub fn snapshot(&self) -> Tracker {
+        let mut copy = self.clone();
+        copy.earlier_seconds = self.wall_seconds();
+        copy.started = Instant::now();
+        copy
     }
 
     /// Seconds of training so far, earlier sessions included.
@@ -239,7 +248,7 @@ pub struct Summary {
     pub wall_seconds: f64,
     /// Finished training episodes.
     pub episodes: u64,
-    /// Mean return of the last 100 training episodes (fewer if fewer finished).
+    /// Mean return of the last 100 training episodes (over all of them if fewer than 100 finished).
     pub mean_return_last100: Option<f64>,
     /// Success rate of the last 100 training episodes (MiniGrid).
     pub success_rate_last100: Option<f64>,

@@ -158,3 +158,53 @@ fn a_non_finite_loss_stops_training_and_keeps_the_last_checkpoint() {
     .expect("json");
     assert!(state["global_step"].as_u64().expect("a step") < 256 * update);
 }
+
+#[test]
+fn continuous_ppo_saves_and_reloads_its_normalisation_statistics() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let env = EnvChoice {
+        id: "Pendulum-v1",
+        kwargs: &[],
+        encoding: MiniGridEncoding::Image,
+    };
+    let cfg = PpoConfig {
+        num_steps: 64,
+        num_minibatches: 4,
+        update_epochs: 2,
+        total_timesteps: 128,
+        eval_every: 0,
+        eval_episodes: 2,
+        ..PpoConfig::cleanrl_continuous()
+    };
+    let mut sink = MemorySink::default();
+    let device = Backend::Flex.device().expect("flex");
+    let mut session = Session::new(device.clone(), &mut sink);
+    session.run_dir = Some(tmp.path().to_path_buf());
+    let summary = ppo::train(env, &cfg, session).expect("trains");
+    assert_eq!(summary.total_steps, 128);
+    let dir = checkpoint::locate(tmp.path()).expect("checkpoint");
+    let state: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.join(checkpoint::STATE_FILE)).expect("state"),
+    )
+    .expect("json");
+    let obs = &state["normalizer"]["obs"];
+    // 128 observed steps plus the reset (1 copy), on top of the initial count 1e-4.
+    let count = obs["count"].as_f64().expect("obs statistics saved");
+    assert!((count - 129.0001).abs() < 1e-6, "{count}");
+    assert!(state["normalizer"]["ret"]["count"].as_f64().is_some());
+
+    // The reloaded policy acts with those statistics: same seed, same greedy episode.
+    let task = rewardlab_agents::task::VecTask::new("Pendulum-v1", &[], 1, MiniGridEncoding::Image)
+        .expect("pendulum");
+    let play = || {
+        let mut t =
+            rewardlab_agents::task::VecTask::new("Pendulum-v1", &[], 1, MiniGridEncoding::Image)
+                .expect("pendulum");
+        let mut policy =
+            ppo::PpoPolicy::load(tmp.path(), env, &cfg, &task, &device).expect("loads");
+        rewardlab_agents::eval::run_episodes(&mut t, 5, &mut policy, true, None).expect("plays")
+    };
+    let (a, b) = (play(), play());
+    assert_eq!(a, b);
+    assert_eq!(a.lengths, vec![200]);
+}

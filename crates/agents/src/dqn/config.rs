@@ -64,7 +64,7 @@ pub struct DqnConfig {
     pub eval_every: u64,
     /// Episodes per evaluation (run as that many env copies at once).
     pub eval_episodes: usize,
-    /// Write a checkpoint every this many steps (0: only at the end).
+    /// Write a checkpoint every this many steps (0: only at the end), when there is a run folder.
     pub checkpoint_every: u64,
     /// The return that `steps_to_threshold` waits for (none: the env's registered threshold).
     pub reward_threshold: Option<f64>,
@@ -96,7 +96,7 @@ impl Default for DqnConfig {
             adam_eps: 1e-8,
             eval_every: 10_000,
             eval_episodes: 10,
-            checkpoint_every: 0,
+            checkpoint_every: 50_000,
             reward_threshold: None,
         }
     }
@@ -154,6 +154,9 @@ impl DqnConfig {
         }
         if self.eval_episodes == 0 {
             return bad("eval_episodes", "must be at least 1");
+        }
+        if self.adam_eps.is_nan() || self.adam_eps <= 0.0 {
+            return bad("adam_eps", "must be positive");
         }
         if self.total_timesteps == 0 {
             return bad("total_timesteps", "must be at least 1");

@@ -48,7 +48,7 @@ use crate::checkpoint::{self, NetShape, TrainState};
 use crate::config::{Algo, ConfigError};
 use crate::error::AgentError;
 use crate::eval::{Actions, EVAL_SEED_OFFSET, Policy, run_episodes};
-use crate::grad::soft_update;
+use crate::grad::{all_finite, soft_update};
 use crate::nets::{Init, Mlp, layer_sizes};
 use crate::ppo::EnvChoice;
 use crate::progress::{Summary, Tracker, names};
@@ -75,6 +75,8 @@ pub fn net_shape(env: &str, task: &VecTask, cfg: &DqnConfig) -> NetShape {
         action_dim,
         continuous,
         hidden: cfg.hidden.clone(),
+        activation: cfg.activation,
+        normalized_obs: false,
     }
 }
 
@@ -286,7 +288,7 @@ pub fn train(
     let mut eval_task = VecTask::new(env.id, env.kwargs, cfg.eval_episodes, env.encoding)?;
     let mut next_eval = next_multiple(global_step, cfg.eval_every);
     let mut next_checkpoint = next_multiple(global_step, cfg.checkpoint_every);
-    let mut evals_done = global_step / cfg.eval_every.max(1);
+    let mut evals_done = global_step.checked_div(cfg.eval_every).unwrap_or(0);
 
     let mut buffer = ReplayBuffer::new(cfg.buffer_size, obs_dim, 1)?;
     let mut batch = ReplayBatch::new(cfg.batch_size, obs_dim, 1);
@@ -365,7 +367,15 @@ pub fn train(
 
         // --- Evaluate, checkpoint, report ----------------------------------------------------
         let last = global_step >= cfg.total_timesteps;
-        if global_step >= next_eval || last {
+        let due = global_step >= next_eval || last;
+        if (due || global_step >= next_checkpoint) && !all_finite(&online) {
+            return Err(AgentError::NonFiniteLoss {
+                update: updates,
+                term: "parameters after the update",
+                value: f32::NAN,
+            });
+        }
+        if due {
             let mut policy = QPolicy::new(
                 QActor::new(&online, obs_dim, n_actions, &device),
                 cfg,
@@ -390,7 +400,7 @@ pub fn train(
                 shape: shape.clone(),
                 global_step,
                 updates,
-                tracker: tracker.clone(),
+                tracker: tracker.snapshot(),
                 normalizer: None,
             };
             checkpoint::save(&run_dir, &state, |dir| {

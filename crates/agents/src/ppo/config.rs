@@ -63,7 +63,7 @@ pub struct PpoConfig {
     pub eval_every: u64,
     /// Episodes per evaluation (run as that many env copies at once).
     pub eval_episodes: usize,
-    /// Write a checkpoint every this many steps (0: only at the end).
+    /// Write a checkpoint every this many steps (0: only at the end), when there is a run folder.
     pub checkpoint_every: u64,
     /// The return that `steps_to_threshold` waits for (none: the env's registered threshold).
     pub reward_threshold: Option<f64>,
@@ -100,7 +100,7 @@ impl Default for PpoConfig {
             adam_eps: 1e-5,
             eval_every: 10_000,
             eval_episodes: 10,
-            checkpoint_every: 0,
+            checkpoint_every: 50_000,
             reward_threshold: None,
         }
     }
@@ -149,6 +149,13 @@ impl PpoConfig {
         if self.num_envs == 0 {
             return bad("num_envs", "must be at least 1");
         }
+        if self
+            .num_envs
+            .checked_mul(self.num_steps)
+            .is_none_or(|b| b > 1 << 28)
+        {
+            return bad("num_steps", "num_envs·num_steps must be at most 2^28");
+        }
         if self.num_steps == 0 {
             return bad("num_steps", "must be at least 1");
         }
@@ -190,6 +197,23 @@ impl PpoConfig {
         }
         if self.adam_eps.is_nan() || self.adam_eps <= 0.0 {
             return bad("adam_eps", "must be positive");
+        }
+        for (key, v) in [
+            ("clip_obs", self.clip_obs),
+            ("clip_reward", self.clip_reward),
+        ] {
+            if v.is_nan() || v <= 0.0 {
+                return bad(key, "must be positive (inf: no clipping)");
+            }
+        }
+        for (key, v) in [
+            ("ent_coef", self.ent_coef),
+            ("vf_coef", self.vf_coef),
+            ("log_std_init", self.log_std_init),
+        ] {
+            if !v.is_finite() {
+                return bad(key, "must be finite");
+            }
         }
         Ok(())
     }

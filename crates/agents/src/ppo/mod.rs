@@ -33,6 +33,7 @@ use crate::config::Algo;
 use crate::error::AgentError;
 use crate::eval::{Actions, EVAL_SEED_OFFSET, EvalResult, Policy, run_episodes};
 use crate::gae::explained_variance;
+use crate::grad::all_finite;
 use crate::normalize::Normalizer;
 use crate::progress::{Summary, Tracker, names};
 use crate::schedule::{anneal_fraction, next_multiple};
@@ -65,6 +66,8 @@ pub fn net_shape(env: &str, task: &VecTask, cfg: &PpoConfig) -> NetShape {
         action_dim,
         continuous,
         hidden: cfg.hidden.clone(),
+        activation: cfg.activation,
+        normalized_obs: cfg.norm_obs,
     }
 }
 
@@ -91,10 +94,10 @@ impl PpoPolicy {
         obs_dim: usize,
         seed: u64,
         device: &Device,
-    ) -> Self {
+    ) -> Result<Self, AgentError> {
         let agent = agent.valid();
-        let log_std = agent.log_std_host();
-        PpoPolicy {
+        let log_std = agent.log_std_host()?;
+        Ok(PpoPolicy {
             agent,
             normalizer: normalizer.clone(),
             spec: spec.clone(),
@@ -105,7 +108,7 @@ impl PpoPolicy {
             scratch: Vec::new(),
             logits: Vec::new(),
             logps: Vec::new(),
-        }
+        })
     }
 
     /// Loads the policy saved in `run_dir`'s checkpoint.
@@ -140,14 +143,14 @@ impl PpoPolicy {
                 cfg.gamma,
             )
         });
-        Ok(PpoPolicy::new(
+        PpoPolicy::new(
             &agent,
             &normalizer,
             task.action_spec(),
             task.obs_dim(),
             cfg.seed,
             device,
-        ))
+        )
     }
 }
 
@@ -292,7 +295,7 @@ pub fn train(
 
         // --- Rollout -------------------------------------------------------------------------
         let frozen = agent.valid();
-        let log_std = frozen.log_std_host();
+        let log_std = frozen.log_std_host()?;
         for t in 0..cfg.num_steps {
             global_step += n as u64;
             let base = t * n;
@@ -399,6 +402,13 @@ pub fn train(
         }
 
         let last = iteration == num_iterations;
+        if !all_finite(&agent) {
+            return Err(AgentError::NonFiniteLoss {
+                update: iteration,
+                term: "parameters after the update",
+                value: f32::NAN,
+            });
+        }
         if global_step >= next_eval || last {
             let mut policy = PpoPolicy::new(
                 &agent,
@@ -407,7 +417,7 @@ pub fn train(
                 obs_dim,
                 cfg.seed ^ 0x5eed,
                 &device,
-            );
+            )?;
             let seed = cfg
                 .seed
                 .wrapping_add(EVAL_SEED_OFFSET)
@@ -425,7 +435,7 @@ pub fn train(
                 shape: shape.clone(),
                 global_step,
                 updates: iteration,
-                tracker: tracker.clone(),
+                tracker: tracker.snapshot(),
                 normalizer: (cfg.norm_obs || cfg.norm_reward).then(|| normalizer.clone()),
             };
             checkpoint::save(&run_dir, &state, |dir| {

@@ -13,6 +13,7 @@ use rand::Rng;
 use rand_distr::{Distribution, StandardNormal};
 use rand_pcg::Pcg64;
 
+use crate::error::AgentError;
 use crate::nets::{Activation, Init, Mlp, layer_sizes};
 use crate::task::ActionSpec;
 
@@ -95,11 +96,15 @@ impl ActorCritic {
     }
 
     /// The continuous policy's log standard deviations (empty for discrete actions).
-    pub fn log_std_host(&self) -> Vec<f32> {
-        self.log_std
-            .as_ref()
-            .and_then(|p| p.val().into_data().try_to_vec::<f32>().ok())
-            .unwrap_or_default()
+    pub fn log_std_host(&self) -> Result<Vec<f32>, AgentError> {
+        match &self.log_std {
+            Some(p) => p
+                .val()
+                .into_data()
+                .try_to_vec::<f32>()
+                .map_err(|e| AgentError::Device(format!("cannot read log_std back: {e:?}"))),
+            None => Ok(Vec::new()),
+        }
     }
 
     /// Log-probabilities of the taken discrete `actions` and the entropies, `[rows]` each.
@@ -261,7 +266,14 @@ mod tests {
             .try_to_vec::<f32>()
             .expect("f32");
         let (mut a, mut lp) = (vec![0f32; 4], vec![0f32; 2]);
-        sample_continuous(&means, &ac.log_std_host(), &mut rng, false, &mut a, &mut lp);
+        sample_continuous(
+            &means,
+            &ac.log_std_host().expect("log_std"),
+            &mut rng,
+            false,
+            &mut a,
+            &mut lp,
+        );
         let a_t = Tensor::<2>::from_data(TensorData::new(a, [2, 2]), &dev);
         let (logp, ent) = ac.continuous_logp_entropy(obs_t, a_t);
         let logp = logp.into_data().try_to_vec::<f32>().expect("f32");

@@ -121,7 +121,8 @@ pub fn update(
     let (mut clipfrac_sum, mut minibatches) = (0.0f32, 0usize);
     for _epoch in 0..cfg.update_epochs {
         order.shuffle(rng);
-        for idx in order.chunks_exact(mb_size) {
+        // A last, smaller minibatch trains too (CleanRL's `range(0, batch, mb)`).
+        for idx in order.chunks(mb_size) {
             mb.gather(rollout, idx, cfg.norm_adv);
             let rows = idx.len();
             let obs = Tensor::<2>::from_data(
