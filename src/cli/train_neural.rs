@@ -10,8 +10,11 @@
 //!   [`Summary`] plus env, algo, seed, backend and preset, one flat object.
 //! - **`--resume RUN_DIR`** reopens that folder: the spec comes from its `config.toml` (only
 //!   `--total-steps`, to extend the run, and `--backend` may change it; clap refuses the other
-//!   flags but `--stop-at-threshold`), metrics are appended, and `summary.json` is rewritten
-//!   at the end.
+//!   flags but `--stop-at-threshold`), metrics logged after the checkpoint's step are dropped
+//!   (the resumed run logs those steps again) and new ones appended, and `summary.json` is
+//!   rewritten at the end. A longer `--total-steps` also stretches the schedules that depend
+//!   on it (PPO's annealing, DQN's ε decay), as continuing a Stable-Baselines3 run does; the
+//!   env copies start fresh episodes, and DQN's replay buffer starts empty.
 //! - **The progress bar** goes to stderr through indicatif, which draws nothing when stderr is
 //!   not a terminal; the update callback then returns at once, so logs and pipes stay clean.
 //!   stdout gets two lines at the end: the summary and the run folder.
@@ -222,7 +225,9 @@ fn resume(dir: &Path, flags: &NeuralFlags) -> Result<(), CliError> {
     if let Some(total) = flags.total_steps {
         set_total_steps(&mut spec, total)?;
     }
-    let logger = RunLogger::open_existing(dir).map_err(CliError::usage)?;
+    // Rows logged after the checkpoint are logged again by the resumed run: drop them.
+    let from = checkpoint::saved_step(dir).map_err(agent_error)?;
+    let logger = RunLogger::open_existing(dir, Some(from)).map_err(CliError::usage)?;
     // config.toml keeps describing the run: a later --resume or eval sees the new total.
     write_spec(dir, &spec)?;
     train_in(&spec, logger, true, flags.stop_at_threshold)

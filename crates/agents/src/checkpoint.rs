@@ -180,6 +180,20 @@ pub fn load_state(
     Ok((dir, state))
 }
 
+/// The step at which the checkpoint in `run_dir` was written (what a resume continues from).
+pub fn saved_step(run_dir: &Path) -> Result<u64, AgentError> {
+    let dir = locate(run_dir).ok_or_else(|| AgentError::Checkpoint {
+        path: run_dir.join(DIR),
+        detail: "no checkpoint in this run folder".into(),
+    })?;
+    let path = dir.join(STATE_FILE);
+    let text = fs::read_to_string(&path).map_err(|e| io_err(&path, e))?;
+    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| io_err(&path, e))?;
+    value["global_step"]
+        .as_u64()
+        .ok_or_else(|| io_err(&path, "no global_step"))
+}
+
 /// Saves one module's record.
 pub fn save_module<M: Module>(module: &M, path: &Path) -> Result<(), AgentError> {
     module.clone().save_file(path).map_err(|e| io_err(path, e))

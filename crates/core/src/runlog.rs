@@ -205,8 +205,9 @@ impl RunLogger {
     ///
     /// The folder must hold a `metrics.csv` that starts with [`METRICS_HEADER`]. A last row
     /// cut short by a crash (no final newline) is dropped so that appended rows stay
-    /// parseable.
-    pub fn open_existing(dir: &Path) -> Result<Self, RunLogError> {
+    /// parseable. With `up_to_step`, rows logged after that step are dropped too: a run resumed
+    /// from a checkpoint at step `k` logs steps after `k` again, and must not log them twice.
+    pub fn open_existing(dir: &Path, up_to_step: Option<u64>) -> Result<Self, RunLogError> {
         let metrics_path = dir.join(METRICS_FILE);
         let not_a_run = |reason: String| RunLogError::NotARun {
             path: metrics_path.clone(),
@@ -236,11 +237,31 @@ impl RunLogger {
             path: metrics_path.clone(),
             source,
         };
-        // Keep everything up to the last newline (the header has one, checked above).
-        let keep = text
+        // Keep everything up to the last newline (the header has one, checked above), and
+        // stop at the first row past `up_to_step` (rows are in step order).
+        let mut keep = text
             .iter()
             .rposition(|b| *b == b'\n')
             .map_or(text.len(), |i| i + 1);
+        if let Some(limit) = up_to_step {
+            let mut start = first_line.len() + 1;
+            while start < keep {
+                let end = text[start..keep]
+                    .iter()
+                    .position(|b| *b == b'\n')
+                    .map_or(keep, |i| start + i + 1);
+                let step = text[start..end]
+                    .split(|b| *b == b',')
+                    .next()
+                    .and_then(|f| std::str::from_utf8(f).ok())
+                    .and_then(|f| f.trim().parse::<u64>().ok());
+                if step.is_some_and(|s| s > limit) {
+                    keep = start;
+                    break;
+                }
+                start = end;
+            }
+        }
         let file = fs::OpenOptions::new()
             .append(true)
             .open(&metrics_path)
@@ -518,7 +539,7 @@ mod tests {
         text.push_str("2,1,m,2.");
         fs::write(&metrics, text)?;
 
-        let mut again = RunLogger::open_existing(&dir)?;
+        let mut again = RunLogger::open_existing(&dir, None)?;
         assert_eq!(again.dir(), dir);
         again.record(3, 2, "m", 4.0)?;
         again.finish(&json!({"n": 2}))?;
@@ -542,13 +563,13 @@ mod tests {
     #[test]
     fn open_existing_refuses_what_is_not_a_run() -> Result<(), Box<dyn std::error::Error>> {
         let tmp = tempfile::tempdir()?;
-        let err = RunLogger::open_existing(tmp.path())
+        let err = RunLogger::open_existing(tmp.path(), None)
             .err()
             .ok_or("an empty folder has no metrics")?;
         assert!(matches!(err, RunLogError::NotARun { .. }), "{err}");
         assert!(err.to_string().contains(METRICS_FILE), "{err}");
         fs::write(tmp.path().join(METRICS_FILE), "a,b\n1,2\n")?;
-        let err = RunLogger::open_existing(tmp.path())
+        let err = RunLogger::open_existing(tmp.path(), None)
             .err()
             .ok_or("a foreign csv is not a metrics file")?;
         assert!(
@@ -569,6 +590,25 @@ mod tests {
             .err()
             .ok_or("bad value must fail")?;
         assert!(matches!(err, RunLogError::ReadMetrics { .. }));
+        Ok(())
+    }
+
+    #[test]
+    fn open_existing_drops_rows_after_the_resume_step() -> Result<(), RunLogError> {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let mut log = RunLogger::create(tmp.path(), "e", "Env", "ppo", 1, &cfg())?;
+        for step in [10, 20, 30, 40] {
+            log.record(step, 0, "m", step as f64).expect("record");
+        }
+        let dir = log.finish(&serde_json::json!({}))?;
+        let mut again = RunLogger::open_existing(&dir, Some(20))?;
+        again.record(30, 0, "m", -1.0).expect("record");
+        again.flush()?;
+        let rows: Vec<(u64, f64)> = read_metrics(&dir)?
+            .iter()
+            .map(|r| (r.step, r.value))
+            .collect();
+        assert_eq!(rows, vec![(10, 10.0), (20, 20.0), (30, -1.0)]);
         Ok(())
     }
 }
