@@ -24,6 +24,8 @@ targets=(
 for t in "${targets[@]}"; do
   set -- $t
   for seed in 1 2 3; do
+    # A finished run is kept (delete its folder to redo it).
+    [[ -f "$runs/$1__$2__seed$seed/summary.json" ]] && continue
     echo "$bin train --env $1 --algo $2 --seed $seed --runs-dir runs --experiment agents"
   done
 done | xargs -P "$jobs" -I{} bash -c '{} > /dev/null'
@@ -37,8 +39,9 @@ for s in sorted(pathlib.Path(sys.argv[1]).glob("*/summary.json")):
 def ms(xs):
     xs = [x for x in xs if x is not None]
     if not xs: return "—"
-    if len(xs) == 1: return f"{xs[0]:.1f}"
-    return f"{statistics.mean(xs):.1f} ± {statistics.stdev(xs):.1f}"
+    fmt = "{:.1f}" if max(abs(x) for x in xs) >= 10 else "{:.3f}"
+    if len(xs) == 1: return fmt.format(xs[0])
+    return fmt.format(statistics.mean(xs)) + " ± " + fmt.format(statistics.stdev(xs))
 print("| env | algo | seeds | steps | last-100 mean return | last-100 success | best eval | final eval | steps to threshold | wall s |")
 print("|---|---|---|---|---|---|---|---|---|---|")
 for (env, algo), ds in sorted(rows.items()):

@@ -90,7 +90,12 @@ fn ppo_tuned(env: &str) -> Option<PpoConfig> {
         ..PpoConfig::default()
     };
     if env.starts_with("MiniGrid-") {
-        // rl-zoo's MiniGrid anchor: 8 × 128 steps, minibatch 64, 10 epochs, normalised.
+        // rl-zoo's MiniGrid anchor (8 × 128 steps, minibatch 64, 10 epochs) without its
+        // normalisation and with CleanRL's entropy bonus: with rl-zoo's `normalize: true` and
+        // ent_coef 0, Empty-8x8 seed 2 reached 99 % success by 40k steps and then collapsed to
+        // 0 % for good (entropy → 0.01); dropping either the normalisation or the zero entropy
+        // bonus alone kept it at 100 %. Rewards are already in [0, 1] and the image holds small
+        // integers.
         let total = match env {
             "MiniGrid-Empty-8x8-v0" => 200_000,
             _ => 500_000,
@@ -103,8 +108,7 @@ fn ppo_tuned(env: &str) -> Option<PpoConfig> {
             update_epochs: 10,
             learning_rate: 2.5e-4,
             anneal_lr: false,
-            norm_obs: true,
-            norm_reward: true,
+            ent_coef: 0.01,
             eval_every: 20_000,
             ..sb3_style
         });
@@ -172,10 +176,12 @@ fn dqn_tuned(env: &str) -> Option<DqnConfig> {
     };
     Some(match env {
         // rl-zoo runs 5e4 steps with ε decaying over 16 % of them (8 000 steps); the issue's
-        // budget is 1e5, so the same 8 000-step decay is 8 % here.
+        // budget is 1e5, so the same 8 000-step decay is 8 % here. rl-zoo's learning rate
+        // (2.3e-3) reached a greedy 500 on seeds 1–3 but fell back (final evals 151, 202, 92);
+        // 5e-4 reaches it too (40–80k) and mostly holds it (final 300, 500, 500).
         "CartPole-v1" => DqnConfig {
             total_timesteps: 100_000,
-            learning_rate: 2.3e-3,
+            learning_rate: 5e-4,
             batch_size: 64,
             buffer_size: 100_000,
             learning_starts: 1_000,

@@ -7,7 +7,18 @@ use std::path::PathBuf;
 use burn::tensor::Device;
 use rewardlab_core::metrics::MetricSink;
 
+use crate::error::AgentError;
 use crate::progress::Progress;
+
+/// After a resume at `global_step`: a fresh RNG stream and the seed of the env copies' fresh
+/// episodes, both determined by the run's seed and the step (so a resumed run is reproducible).
+pub(crate) fn resumed_streams(seed: u64, global_step: u64) -> (rand_pcg::Pcg64, u64) {
+    use rand::SeedableRng;
+    (
+        rand_pcg::Pcg64::seed_from_u64(seed ^ global_step.rotate_left(32)),
+        seed.wrapping_add(global_step),
+    )
+}
 
 /// The caller's side of a training run.
 pub struct Session<'a> {
@@ -47,6 +58,14 @@ impl<'a> Session<'a> {
             stop_at_threshold: false,
             on_progress: None,
         }
+    }
+
+    /// The run folder to resume from (an error when the session has none).
+    pub(crate) fn resume_dir(&self) -> Result<PathBuf, AgentError> {
+        self.run_dir.clone().ok_or_else(|| AgentError::Checkpoint {
+            path: "<none>".into(),
+            detail: "resuming needs a run folder".into(),
+        })
     }
 
     pub(crate) fn report(&mut self, progress: &Progress) {

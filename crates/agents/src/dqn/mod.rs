@@ -54,7 +54,7 @@ use crate::ppo::EnvChoice;
 use crate::progress::{Summary, Tracker, names};
 use crate::replay::{ReplayBatch, ReplayBuffer};
 use crate::schedule::{linear, next_multiple};
-use crate::session::Session;
+use crate::session::{Session, resumed_streams};
 use crate::task::{ActionSpec, VecTask};
 
 /// Log the losses every this many gradient steps (CleanRL logs every 100 steps).
@@ -263,13 +263,7 @@ pub fn train(
     let mut reset_seed = cfg.seed;
 
     if session.resume {
-        let run_dir = session
-            .run_dir
-            .clone()
-            .ok_or_else(|| AgentError::Checkpoint {
-                path: "<none>".into(),
-                detail: "--resume needs a run folder".into(),
-            })?;
+        let run_dir = session.resume_dir()?;
         let (dir, state) = checkpoint::load_state(&run_dir, &shape)?;
         online = checkpoint::load_module(online, &dir.join(checkpoint::MODEL_FILE))?;
         target = checkpoint::load_module(target, &dir.join(checkpoint::TARGET_FILE))?;
@@ -278,9 +272,7 @@ pub fn train(
         updates = state.updates;
         tracker = state.tracker;
         tracker.resume_session(global_step);
-        // A fresh stream and fresh episodes, both determined by the seed and the step.
-        rng = Pcg64::seed_from_u64(cfg.seed ^ global_step.rotate_left(32));
-        reset_seed = cfg.seed.wrapping_add(global_step);
+        (rng, reset_seed) = resumed_streams(cfg.seed, global_step);
     }
     // The replay buffer starts empty, after a resume too: learning waits for it to refill.
     let learning_starts = global_step.saturating_add(cfg.learning_starts);

@@ -37,7 +37,7 @@ use crate::grad::all_finite;
 use crate::normalize::Normalizer;
 use crate::progress::{Summary, Tracker, names};
 use crate::schedule::{anneal_fraction, next_multiple};
-use crate::session::Session;
+use crate::session::{Session, resumed_streams};
 use crate::task::{ActionSpec, MiniGridEncoding, VecTask};
 use policy::{ActorCritic, sample_continuous, sample_discrete};
 use rollout::Rollout;
@@ -239,13 +239,7 @@ pub fn train(
     let mut reset_seed = cfg.seed;
 
     if session.resume {
-        let run_dir = session
-            .run_dir
-            .clone()
-            .ok_or_else(|| AgentError::Checkpoint {
-                path: "<none>".into(),
-                detail: "--resume needs a run folder".into(),
-            })?;
+        let run_dir = session.resume_dir()?;
         let (dir, state) = checkpoint::load_state(&run_dir, &shape)?;
         agent = checkpoint::load_module(agent, &dir.join(checkpoint::MODEL_FILE))?;
         optim = checkpoint::load_optim(adam.init(), &dir.join(checkpoint::OPTIM_FILE))?;
@@ -258,9 +252,7 @@ pub fn train(
             saved.reset_returns();
             normalizer = saved;
         }
-        // A fresh stream and fresh episodes, both determined by the seed and the step.
-        rng = Pcg64::seed_from_u64(cfg.seed ^ global_step.rotate_left(32));
-        reset_seed = cfg.seed.wrapping_add(global_step);
+        (rng, reset_seed) = resumed_streams(cfg.seed, global_step);
     }
 
     let num_iterations = cfg.num_iterations();
