@@ -27,6 +27,7 @@ use crate::error::AgentError;
 use crate::nets::Activation;
 use crate::normalize::Normalizer;
 use crate::progress::Tracker;
+use crate::task::{ActionSpec, VecTask};
 
 /// Folder of the current checkpoint inside a run folder.
 pub const DIR: &str = "checkpoint";
@@ -63,6 +64,31 @@ pub struct NetShape {
 }
 
 impl NetShape {
+    /// The shape of `algo`'s networks for `task`.
+    pub fn for_task(
+        algo: Algo,
+        env: &str,
+        task: &VecTask,
+        hidden: &[usize],
+        activation: Activation,
+        normalized_obs: bool,
+    ) -> Self {
+        let (action_dim, continuous) = match task.action_spec() {
+            ActionSpec::Discrete { n } => (*n, false),
+            ActionSpec::Continuous { low, .. } => (low.len(), true),
+        };
+        NetShape {
+            algo,
+            env: env.to_owned(),
+            obs_dim: task.obs_dim(),
+            action_dim,
+            continuous,
+            hidden: hidden.to_vec(),
+            activation,
+            normalized_obs,
+        }
+    }
+
     /// The first difference between two shapes, if any.
     pub fn mismatch(&self, other: &NetShape) -> Option<String> {
         let diff = |what: &str, a: &dyn std::fmt::Debug, b: &dyn std::fmt::Debug| {

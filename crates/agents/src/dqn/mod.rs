@@ -64,20 +64,7 @@ const PROGRESS_EVERY: u64 = 1_000;
 
 /// The shape of the Q-network for `task` (checked against checkpoints).
 pub fn net_shape(env: &str, task: &VecTask, cfg: &DqnConfig) -> NetShape {
-    let (action_dim, continuous) = match task.action_spec() {
-        ActionSpec::Discrete { n } => (*n, false),
-        ActionSpec::Continuous { low, .. } => (low.len(), true),
-    };
-    NetShape {
-        algo: Algo::Dqn,
-        env: env.to_owned(),
-        obs_dim: task.obs_dim(),
-        action_dim,
-        continuous,
-        hidden: cfg.hidden.clone(),
-        activation: cfg.activation,
-        normalized_obs: false,
-    }
+    NetShape::for_task(Algo::Dqn, env, task, &cfg.hidden, cfg.activation, false)
 }
 
 /// ε at `global_step` steps taken (CleanRL's `linear_schedule`).

@@ -55,20 +55,14 @@ pub struct EnvChoice<'a> {
 
 /// The shape of the PPO networks for `task` (checked against checkpoints).
 pub fn net_shape(env: &str, task: &VecTask, cfg: &PpoConfig) -> NetShape {
-    let (action_dim, continuous) = match task.action_spec() {
-        ActionSpec::Discrete { n } => (*n, false),
-        ActionSpec::Continuous { low, .. } => (low.len(), true),
-    };
-    NetShape {
-        algo: Algo::Ppo,
-        env: env.to_owned(),
-        obs_dim: task.obs_dim(),
-        action_dim,
-        continuous,
-        hidden: cfg.hidden.clone(),
-        activation: cfg.activation,
-        normalized_obs: cfg.norm_obs,
-    }
+    NetShape::for_task(
+        Algo::Ppo,
+        env,
+        task,
+        &cfg.hidden,
+        cfg.activation,
+        cfg.norm_obs,
+    )
 }
 
 /// A trained PPO policy with its frozen normalisation, for evaluation.
