@@ -7,6 +7,9 @@
 //! - [`envs`] (`rewardlab-envs`): the registry (`make("rewardlab/CliffWalk-v0", &[])`) and
 //!   the environments.
 //! - [`plot`] (`rewardlab-plot`): learning curves, bar charts and grid heatmaps.
+//! - [`agents`] (`rewardlab-agents`): DQN and PPO on burn, checkpoints, evaluation.
+//! - [`rewards`] (`rewardlab-rewards`): reward design — potential-based shaping and its
+//!   contrasts, the `Shaped` wrapper, and the invariance checker.
 //!
 //! The `rewardlab` binary (src/main.rs) is the command-line front end over the same crates.
 //!
@@ -30,6 +33,8 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub use rewardlab_agents as agents;
 pub use rewardlab_core as core;
 pub use rewardlab_envs as envs;
 pub use rewardlab_plot as plot;
+pub use rewardlab_rewards as rewards;

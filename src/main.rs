@@ -148,6 +148,9 @@ enum Command {
         #[arg(long, value_name = "OUT.gif")]
         record: Option<PathBuf>,
     },
+    /// Reward shaping: check whether a transform keeps an env's optimal policies.
+    #[command(subcommand)]
+    Shaping(cli::shaping::ShapingCmd),
     /// Solve a built-in gridworld with value iteration; print values and the greedy policy and
     /// write a heatmap under runs/quickstart/.
     Quickstart {
@@ -235,6 +238,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
             env_args,
             runs_dir,
         } => cli::quickstart::run(&env, &env_args, &runs_dir),
+        Command::Shaping(cmd) => cli::shaping::run(&cmd),
     }
 }
 

@@ -14,6 +14,8 @@
 //!   kwargs and applies the registered time limit. Each family owns its rows.
 //! - [`vector`]: [`vector::make_vec`], the native CartPole batch or core's generic vector
 //!   envs. [`bench`](mod@bench): the throughput measurement behind `rewardlab bench`.
+//! - [`tabular_model`]: [`tabular_model::model`], the `Mdp` of any registered tabular env by id
+//!   (gridworlds, toy text, MiniGrid layouts), for planners and the reward-shaping checker.
 //! - [`render`]: RGB frames in pure Rust (tiny-skia) and PNG/GIF encoding.
 
 pub mod bench;
@@ -22,6 +24,7 @@ pub mod gridworld;
 pub mod minigrid;
 pub mod registry;
 pub mod render;
+pub mod tabular_model;
 pub mod toy_text;
 pub mod vector;
 

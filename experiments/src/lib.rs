@@ -23,6 +23,9 @@ use anyhow::Context;
 use rewardlab_core::runlog::{RunLogger, read_metrics};
 use serde::Serialize;
 
+pub mod gridworld_common;
+pub mod gridworld_experiments;
+
 /// Name of the summary file.
 pub const SUMMARY_FILE: &str = "summary.json";
 /// Name of the combined metrics table.
@@ -169,6 +172,24 @@ pub fn mean_if_all(values: &[Option<f64>]) -> Option<f64> {
         .map(|v| v.iter().sum::<f64>() / v.len() as f64)
 }
 
+/// The median, counting a missing value ("never") as larger than every number: `None` only
+/// when at least half of the values are missing (or there are none). Robust where a mean is
+/// dragged by one slow seed.
+pub fn median_never_last(values: &[Option<f64>]) -> Option<f64> {
+    let mut sorted: Vec<f64> = values.iter().map(|v| v.unwrap_or(f64::INFINITY)).collect();
+    if sorted.is_empty() {
+        return None;
+    }
+    sorted.sort_by(f64::total_cmp);
+    let n = sorted.len();
+    let median = if n % 2 == 1 {
+        sorted[n / 2]
+    } else {
+        (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0
+    };
+    median.is_finite().then_some(median)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -180,6 +201,10 @@ mod tests {
         assert_eq!(mean_if_all(&[Some(1.0), Some(2.0)]), Some(1.5));
         assert_eq!(mean_if_all(&[Some(1.0), None]), None);
         assert_eq!(mean_if_all(&[]), None);
+        assert_eq!(median_never_last(&[Some(3.0), None, Some(1.0)]), Some(3.0));
+        assert_eq!(median_never_last(&[Some(3.0), Some(1.0)]), Some(2.0));
+        assert_eq!(median_never_last(&[Some(3.0), None]), None);
+        assert_eq!(median_never_last(&[]), None);
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod plot;
 pub mod quickstart;
 pub mod render;
 pub mod rollout;
+pub mod shaping;
 pub mod train;
 pub mod train_neural;
 

@@ -46,3 +46,4 @@ pub use config::{Algo, ConfigError, RunSpec};
 pub use error::AgentError;
 pub use progress::{Progress, Summary};
 pub use session::Session;
+pub use task::RewardHook;

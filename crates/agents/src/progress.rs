@@ -21,6 +21,9 @@ pub const WINDOW: usize = 100;
 pub mod names {
     /// Undiscounted return of a finished training episode (raw rewards).
     pub const EPISODIC_RETURN: &str = "charts/episodic_return";
+    /// Sum of the rewards the learner trained on over a finished training episode, when a
+    /// [`RewardHook`](crate::task::RewardHook) replaced the task reward.
+    pub const EPISODIC_SHAPED_RETURN: &str = "charts/episodic_shaped_return";
     /// Length of a finished training episode.
     pub const EPISODIC_LENGTH: &str = "charts/episodic_length";
     /// 1 if a finished training episode succeeded (MiniGrid), else 0.
@@ -133,7 +136,8 @@ impl Tracker {
         self.episodes
     }
 
-    /// Records a finished training episode at `global_step` and logs it.
+    /// Records a finished training episode at `global_step` and logs it. The window, the
+    /// threshold and the summary use the task return `ep.ret`; a shaped return is only logged.
     pub fn on_episode(
         &mut self,
         global_step: u64,
@@ -148,6 +152,14 @@ impl Tracker {
         self.returns.push_back(ep.ret);
         self.successes.push_back(ep.success);
         sink.record(global_step, self.episodes, names::EPISODIC_RETURN, ep.ret)?;
+        if let Some(shaped) = ep.shaped_ret {
+            sink.record(
+                global_step,
+                self.episodes,
+                names::EPISODIC_SHAPED_RETURN,
+                shaped,
+            )?;
+        }
         sink.record(
             global_step,
             self.episodes,
@@ -273,6 +285,7 @@ mod tests {
         EpisodeEnd {
             env: 0,
             ret,
+            shaped_ret: None,
             len: 3,
             success,
         }

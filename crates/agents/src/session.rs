@@ -9,6 +9,7 @@ use rewardlab_core::metrics::MetricSink;
 
 use crate::error::AgentError;
 use crate::progress::Progress;
+use crate::task::RewardHook;
 
 /// After a resume at `global_step`: a fresh RNG stream and the seed of the env copies' fresh
 /// episodes, both determined by the run's seed and the step (so a resumed run is reproducible).
@@ -34,6 +35,11 @@ pub struct Session<'a> {
     pub stop_at_threshold: bool,
     /// Called after every update with the current numbers (a progress bar).
     pub on_progress: Option<&'a mut dyn FnMut(&Progress)>,
+    /// Computes the rewards the learner trains on from the training copies' transitions
+    /// (none: the task reward). Statistics, thresholds and evaluations stay on the task
+    /// reward; `charts/episodic_shaped_return` logs the hook's episode sums. The hook's own
+    /// state is not checkpointed: a resumed run gets the hook of its new session.
+    pub reward_hook: Option<Box<dyn RewardHook>>,
 }
 
 impl fmt::Debug for Session<'_> {
@@ -43,6 +49,7 @@ impl fmt::Debug for Session<'_> {
             .field("run_dir", &self.run_dir)
             .field("resume", &self.resume)
             .field("stop_at_threshold", &self.stop_at_threshold)
+            .field("reward_hook", &self.reward_hook.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -57,6 +64,7 @@ impl<'a> Session<'a> {
             resume: false,
             stop_at_threshold: false,
             on_progress: None,
+            reward_hook: None,
         }
     }
 

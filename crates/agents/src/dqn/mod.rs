@@ -234,6 +234,8 @@ pub fn train(
     // --- Setup -----------------------------------------------------------------------------
     cfg.validate()?;
     let mut task = VecTask::new(env.id, env.kwargs, cfg.num_envs, env.encoding)?;
+    // The learner trains on the hook's rewards; the tracker keeps reading task returns.
+    task.set_reward_hook(session.reward_hook.take());
     let (n, obs_dim) = (task.num_envs(), task.obs_dim());
     let n_actions = discrete_actions(&env, &task)?;
     let device = session.device.clone();

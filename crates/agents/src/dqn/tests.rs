@@ -242,3 +242,43 @@ fn checkpoint_resume_and_reload() -> Result<(), AgentError> {
     assert!(err.to_string().contains("hidden layers"), "{err}");
     Ok(())
 }
+
+#[test]
+fn reward_hook_reaches_the_learner_and_statistics_stay_on_the_task_reward() -> Result<(), AgentError>
+{
+    let cfg = fast_cartpole(3_000);
+    let run = |hook: Option<Box<dyn crate::task::RewardHook>>| -> Result<_, AgentError> {
+        let mut sink = MemorySink::default();
+        let mut session = Session::new(train_device(), &mut sink);
+        session.reward_hook = hook;
+        let summary = train(cartpole(), &cfg, session)?;
+        Ok((summary, sink))
+    };
+    let (plain, plain_sink) = run(None)?;
+    // The learner is paid −100 per step instead of CartPole's +1.
+    let hook = |_: usize, _: &[f32], _: &[f32], r: f64, _: bool, _: bool| -100.0 * r;
+    let (hooked, sink) = run(Some(Box::new(hook)))?;
+
+    // Q-values follow the rewards in the replay buffer: positive on +1, negative on −100.
+    let q_plain = *plain_sink.values("losses/q_values").last().expect("logged");
+    let q_hooked = *sink.values("losses/q_values").last().expect("logged");
+    assert!(q_plain > 0.0, "task reward: Q = {q_plain}");
+    assert!(q_hooked < -10.0, "hook reward: Q = {q_hooked}");
+
+    // Episode statistics are task returns (CartPole: the length); the shaped ones are logged.
+    let (rets, lens) = (
+        sink.values(names::EPISODIC_RETURN),
+        sink.values(names::EPISODIC_LENGTH),
+    );
+    let shaped = sink.values(names::EPISODIC_SHAPED_RETURN);
+    assert!(!rets.is_empty());
+    assert_eq!(rets, lens);
+    assert_eq!(shaped, lens.iter().map(|l| -100.0 * l).collect::<Vec<_>>());
+    assert!(plain_sink.values(names::EPISODIC_SHAPED_RETURN).is_empty());
+    let mean = hooked.mean_return_last100.expect("episodes");
+    assert!(mean > 0.0, "summary on the task return: {mean}");
+    // Evaluations play the task: a greedy CartPole return is a positive length.
+    assert!(hooked.last_eval_mean_return.is_some_and(|r| r >= 8.0));
+    assert!(plain.last_eval_mean_return.is_some());
+    Ok(())
+}

@@ -193,6 +193,8 @@ pub fn train(
     // --- Setup -----------------------------------------------------------------------------
     cfg.validate()?;
     let mut task = VecTask::new(env.id, env.kwargs, cfg.num_envs, env.encoding)?;
+    // The learner trains on the hook's rewards; the tracker keeps reading task returns.
+    task.set_reward_hook(session.reward_hook.take());
     let (n, obs_dim) = (task.num_envs(), task.obs_dim());
     let spec = task.action_spec().clone();
     let (continuous, action_dim) = match &spec {

@@ -25,11 +25,16 @@
 //! Episode bookkeeping (running return in `f64`, length, success) is done here for every
 //! backend, so the agents read finished episodes from [`TaskStep::episodes`].
 //!
+//! A [`RewardHook`] ([`VecTask::set_reward_hook`]) replaces [`TaskStep::rewards`], the
+//! rewards the learners train on, with its own; the episode returns stay sums of the task
+//! reward, and [`EpisodeEnd::shaped_ret`] adds the sum of the hook's rewards.
+//!
 //! Continuous actions are clipped to the action box before the env sees them (CleanRL's
 //! `ClipAction`); the agent keeps its unclipped sample for the log-probability.
 
 mod error;
 mod generic;
+mod hook;
 mod minigrid_backend;
 #[cfg(test)]
 mod tests;
@@ -44,6 +49,8 @@ use rewardlab_envs::vector::{VecEnv, VecOptions, make_vec};
 
 pub use error::TaskError;
 use generic::Generic;
+use hook::HookState;
+pub use hook::RewardHook;
 use minigrid_backend::MiniGridTask;
 
 /// The action space as the agents see it.
@@ -89,8 +96,10 @@ pub enum MiniGridEncoding {
 pub struct EpisodeEnd {
     /// The copy it ran in.
     pub env: usize,
-    /// Sum of its raw (unnormalised) rewards.
+    /// Sum of its raw (unnormalised) task rewards.
     pub ret: f64,
+    /// Sum of the [`RewardHook`]'s rewards over the episode (`None` without a hook).
+    pub shaped_ret: Option<f64>,
     /// Its number of steps.
     pub len: usize,
     /// MiniGrid: it terminated with a positive last reward. Always false elsewhere.
@@ -102,7 +111,8 @@ pub struct EpisodeEnd {
 pub struct TaskStep {
     /// `n_envs · obs_dim` observations, after the same-step autoreset.
     pub obs: Vec<f32>,
-    /// The `n_envs` raw rewards of this step.
+    /// The `n_envs` rewards the learner trains on: the raw task rewards, or the
+    /// [`RewardHook`]'s when the task has one.
     pub rewards: Vec<f32>,
     /// Per copy: the episode reached a terminal state (no bootstrap).
     pub terminated: Vec<bool>,
@@ -166,6 +176,8 @@ pub struct VecTask {
     running_len: Vec<usize>,
     /// Clipped continuous actions, reused.
     clipped: Vec<f32>,
+    /// The reward hook, if any, with its running returns.
+    hook: Option<HookState>,
 }
 
 impl fmt::Debug for VecTask {
@@ -176,6 +188,7 @@ impl fmt::Debug for VecTask {
             .field("num_envs", &self.n)
             .field("obs_dim", &self.obs_dim)
             .field("action", &self.action)
+            .field("reward_hook", &self.hook.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -320,6 +333,7 @@ impl VecTask {
             running_return: vec![0.0; n],
             running_len: vec![0; n],
             clipped: Vec::new(),
+            hook: None,
         })
     }
 
@@ -362,6 +376,23 @@ impl VecTask {
         self.has_success
     }
 
+    /// Sets (or with `None` removes) the hook that computes the rewards the learner trains on
+    /// (see [`RewardHook`]); returns the previous one. Takes effect from the next step; the
+    /// running shaped returns restart at 0, so set it before the first step of an episode
+    /// (before [`VecTask::reset`]) for whole-episode shaped returns.
+    pub fn set_reward_hook(
+        &mut self,
+        hook: Option<Box<dyn RewardHook>>,
+    ) -> Option<Box<dyn RewardHook>> {
+        let new = hook.map(|h| HookState::new(h, self.n, self.obs_dim));
+        std::mem::replace(&mut self.hook, new).map(|old| old.hook)
+    }
+
+    /// Whether a [`RewardHook`] computes the learner's rewards.
+    pub fn has_reward_hook(&self) -> bool {
+        self.hook.is_some()
+    }
+
     /// The buffers of the last step (or reset: then only `obs` is meaningful).
     pub fn last_step(&self) -> &TaskStep {
         &self.step
@@ -386,6 +417,9 @@ impl VecTask {
         s.episodes.clear();
         self.running_return.fill(0.0);
         self.running_len.fill(0);
+        if let Some(h) = &mut self.hook {
+            h.running.fill(0.0);
+        }
         match &mut self.backend {
             Backend::Batch(batch) => with_batch_step(s, |out| batch.reset_into(seed, out)),
             Backend::Generic(g) => g.reset(&self.id, seed, &mut s.obs)?,
@@ -411,6 +445,7 @@ impl VecTask {
                 n: n_actions,
             });
         }
+        self.remember_obs();
         let s = &mut self.step;
         let result = match &mut self.backend {
             Backend::Batch(batch) => {
@@ -462,6 +497,7 @@ impl VecTask {
                 .zip(low.iter().zip(high).cycle())
                 .map(|(a, (lo, hi))| a.max(*lo).min(*hi)),
         );
+        self.remember_obs();
         let s = &mut self.step;
         let result = match &mut self.backend {
             Backend::Generic(g) => g.step_continuous(
@@ -535,26 +571,53 @@ impl VecTask {
         Ok(())
     }
 
+    /// With a hook: keeps the observations the coming step starts from (the step overwrites
+    /// the buffer with the next ones).
+    fn remember_obs(&mut self) {
+        if let Some(h) = &mut self.hook {
+            h.prev_obs.copy_from_slice(&self.step.obs);
+        }
+    }
+
     /// After the backend stepped: a failed step needs a reset; a good one updates the
-    /// episode bookkeeping and publishes the `f32` rewards.
+    /// episode bookkeeping and publishes the `f32` rewards (the hook's, when there is one).
     fn finish_step(&mut self, result: Result<(), TaskError>) -> Result<&TaskStep, TaskError> {
         if let Err(e) = result {
             self.started = false;
             return Err(e);
         }
         let s = &mut self.step;
+        let d = self.obs_dim;
         s.episodes.clear();
         for e in 0..self.n {
             let r = self.raw_rewards[e];
-            s.rewards[e] = r as f32;
+            let (term, trunc) = (s.terminated[e], s.truncated[e]);
+            let ended = term || trunc;
+            let shaped = self.hook.as_mut().map(|h| {
+                let row = e * d..(e + 1) * d;
+                let next = if ended {
+                    &s.final_obs[row.clone()]
+                } else {
+                    &s.obs[row.clone()]
+                };
+                let shaped = h.hook.reward(e, &h.prev_obs[row], next, r, term, trunc);
+                h.running[e] += shaped;
+                shaped
+            });
+            s.rewards[e] = shaped.unwrap_or(r) as f32;
             self.running_return[e] += r;
             self.running_len[e] += 1;
-            if s.terminated[e] || s.truncated[e] {
+            if ended {
+                let shaped_ret = self
+                    .hook
+                    .as_mut()
+                    .map(|h| std::mem::take(&mut h.running[e]));
                 s.episodes.push(EpisodeEnd {
                     env: e,
                     ret: self.running_return[e],
+                    shaped_ret,
                     len: self.running_len[e],
-                    success: self.has_success && s.terminated[e] && r > 0.0,
+                    success: self.has_success && term && r > 0.0,
                 });
                 self.running_return[e] = 0.0;
                 self.running_len[e] = 0;

@@ -91,6 +91,7 @@ fn truncates_after_500_steps(mut task: VecTask) -> TestResult {
                 .map(|env| EpisodeEnd {
                     env,
                     ret: 500.0,
+                    shaped_ret: None,
                     len: 500,
                     success: false,
                 })
@@ -181,6 +182,7 @@ fn minigrid_empty_scripted_success() -> TestResult {
         [EpisodeEnd {
             env: 0,
             ret: r,
+            shaped_ret: None,
             len: 5,
             success: true
         }]
@@ -386,4 +388,92 @@ fn discrete_action_spaces_with_a_start_are_shifted() -> TestResult {
     let (spec, start, _) = action_spec("X-v0", &space)?;
     assert_eq!((spec, start), (ActionSpec::Discrete { n: 3 }, -1));
     Ok(())
+}
+
+/// One call of a recording hook: (env, obs, next_obs, task reward, terminated, truncated).
+type HookCall = (usize, Vec<f32>, Vec<f32>, f64, bool, bool);
+
+/// Steps `task` with a hook that records its calls and pays `10·env − 3·task_reward`, and
+/// checks every call against the step it came from.
+fn hook_sees_raw_transitions_and_its_reward_is_trained_on(mut task: VecTask) -> TestResult {
+    use std::sync::{Arc, Mutex};
+    let n = task.num_envs();
+    let dim = task.obs_dim();
+    let calls: Arc<Mutex<Vec<HookCall>>> = Arc::default();
+    let seen = Arc::clone(&calls);
+    let hook = move |e: usize, o: &[f32], next: &[f32], r: f64, term: bool, trunc: bool| {
+        seen.lock()
+            .expect("not poisoned")
+            .push((e, o.to_vec(), next.to_vec(), r, term, trunc));
+        10.0 * e as f64 - 3.0 * r
+    };
+    assert!(task.set_reward_hook(Some(Box::new(hook))).is_none());
+    assert!(task.has_reward_hook());
+    let mut obs = task.reset(Some(7))?.to_vec();
+    let mut rng = Pcg64::seed_from_u64(1);
+    let mut actions = vec![0usize; n];
+    let (mut lens, mut ended) = (vec![0usize; n], 0);
+    let (mut truncations, mut terminations) = (0, 0);
+    for _ in 0..400 {
+        actions.iter_mut().for_each(|a| *a = rng.random_range(0..2));
+        let s = task.step_discrete(&actions)?;
+        let calls = std::mem::take(&mut *calls.lock().expect("not poisoned"));
+        assert_eq!(calls.len(), n, "one call per copy and step");
+        for (e, (env, o, next, r, term, trunc)) in calls.into_iter().enumerate() {
+            let row = e * dim..(e + 1) * dim;
+            assert_eq!(env, e);
+            assert_eq!(o, obs[row.clone()], "the observation the step started from");
+            assert_eq!((term, trunc), (s.terminated[e], s.truncated[e]));
+            let want_next = if term || trunc { &s.final_obs } else { &s.obs };
+            assert_eq!(next, want_next[row], "final obs, not the reset obs");
+            // CartPole pays 1 per step; the learner gets the hook's reward.
+            assert_eq!(r, 1.0);
+            assert_eq!(s.rewards[e], (10.0 * e as f64 - 3.0) as f32);
+            lens[e] += 1;
+            truncations += usize::from(trunc);
+            terminations += usize::from(term);
+        }
+        for ep in &s.episodes {
+            assert_eq!(ep.len, lens[ep.env]);
+            assert_eq!(ep.ret, ep.len as f64, "the task return");
+            let shaped = (10.0 * ep.env as f64 - 3.0) * ep.len as f64;
+            assert_eq!(ep.shaped_ret, Some(shaped), "the hook's return");
+            lens[ep.env] = 0;
+            ended += 1;
+        }
+        obs.copy_from_slice(&s.obs);
+    }
+    assert!(ended > 20 && terminations > 0, "{ended} episodes");
+    // The 25-step limit set by the callers makes some episodes truncate.
+    assert!(truncations > 0, "no truncation seen");
+    // Removing the hook gives the learner the task reward back.
+    assert!(task.set_reward_hook(None).is_some());
+    let s = task.step_discrete(&actions)?;
+    assert!(s.rewards.iter().all(|r| *r == 1.0));
+    assert!(s.episodes.iter().all(|ep| ep.shaped_ret.is_none()));
+    Ok(())
+}
+
+#[test]
+fn reward_hook_on_the_cartpole_batch() -> TestResult {
+    let task = VecTask::new(
+        "CartPole-v1",
+        &kw(&[("max_episode_steps", "25")]),
+        3,
+        MiniGridEncoding::Image,
+    )?;
+    assert_eq!(task.backend(), "cartpole-batch");
+    hook_sees_raw_transitions_and_its_reward_is_trained_on(task)
+}
+
+#[test]
+fn reward_hook_on_the_generic_path() -> TestResult {
+    let task = VecTask::new_renderable(
+        "CartPole-v1",
+        &kw(&[("max_episode_steps", "25")]),
+        2,
+        MiniGridEncoding::Image,
+    )?;
+    assert_eq!(task.backend(), "generic");
+    hook_sees_raw_transitions_and_its_reward_is_trained_on(task)
 }

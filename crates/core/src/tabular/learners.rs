@@ -131,6 +131,43 @@ pub fn train<E>(
 where
     E: Env<Obs = usize, Act = usize> + ?Sized,
 {
+    train_observed(env, algorithm, config, sink, &mut |_| Ok(()))
+}
+
+/// What [`train_observed`] hands its observer after every episode.
+#[derive(Debug, Clone, Copy)]
+pub struct EpisodeEnd<'a> {
+    /// Episodes finished so far (1 after the first episode), as in the sink's `episode` column.
+    pub episode: u64,
+    /// Env steps taken so far, over all episodes.
+    pub total_steps: u64,
+    /// The Q-table after the episode's last update.
+    pub q: &'a Array2<f64>,
+    /// Undiscounted sum of the rewards the learner saw in the episode.
+    pub episode_return: f64,
+    /// Steps of the episode.
+    pub length: usize,
+    /// ε the episode was played with.
+    pub epsilon: f64,
+}
+
+/// [`train`] with `observer` called after every episode (after the sink's records), e.g. to
+/// evaluate the greedy policy of the table as it learns.
+///
+/// The observer only reads: it draws nothing from the learner's RNG, so a run is the same
+/// with any observer. Its error, of any type a [`TabularError`] converts into, stops
+/// training and is returned as is.
+pub fn train_observed<E, Err>(
+    env: &mut E,
+    algorithm: TabularAlgorithm,
+    config: &TabularConfig,
+    sink: &mut dyn MetricSink,
+    observer: &mut dyn FnMut(&EpisodeEnd<'_>) -> Result<(), Err>,
+) -> Result<TabularRun, Err>
+where
+    E: Env<Obs = usize, Act = usize> + ?Sized,
+    Err: From<TabularError>,
+{
     config
         .validate()
         .map_err(|(field, reason)| TabularError::InvalidConfig { field, reason })?;
@@ -158,7 +195,7 @@ where
         let mut a = epsilon_greedy(&q, s, eps, &mut rng);
         let (mut ret, mut len) = (0.0, 0usize);
         loop {
-            let step = env.step(&a)?;
+            let step = env.step(&a).map_err(TabularError::from)?;
             let s2 = in_range(step.obs)?;
             ret += step.reward;
             len += 1;
@@ -193,9 +230,22 @@ where
         episode_returns.push(ret);
         episode_lengths.push(len);
         let done = episode + 1;
-        sink.record(total_steps, done, "charts/episodic_return", ret)?;
-        sink.record(total_steps, done, "charts/episodic_length", len as f64)?;
-        sink.record(total_steps, done, "charts/epsilon", eps)?;
+        // The sink's io::Error becomes a TabularError first, then the caller's error type.
+        let record = |sink: &mut dyn MetricSink, metric: &str, value: f64| {
+            sink.record(total_steps, done, metric, value)
+                .map_err(TabularError::from)
+        };
+        record(sink, "charts/episodic_return", ret)?;
+        record(sink, "charts/episodic_length", len as f64)?;
+        record(sink, "charts/epsilon", eps)?;
+        observer(&EpisodeEnd {
+            episode: done,
+            total_steps,
+            q: &q,
+            episode_return: ret,
+            length: len,
+            epsilon: eps,
+        })?;
     }
     Ok(TabularRun {
         q,
@@ -253,4 +303,115 @@ fn epsilon_greedy(q: &Array2<f64>, s: usize, eps: f64, rng: &mut EnvRng) -> usiz
 fn expected_q(q: &Array2<f64>, s: usize, eps: f64) -> f64 {
     let mean = q.row(s).sum() / q.ncols() as f64;
     eps * mean + (1.0 - eps) * max_q(q, s)
+}
+
+#[cfg(test)]
+mod observed_tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::mdp::MdpBuilder;
+    use crate::metrics::MemorySink;
+    use crate::tabular::TabularEnv;
+    use crate::wrappers::TimeLimit;
+
+    /// States 0..=3 in a line; action 1 moves right, action 0 stays; entering 3 pays 1.
+    fn line() -> TimeLimit<TabularEnv> {
+        let mut b = MdpBuilder::new(4, 2);
+        for s in 0..3usize {
+            b.transition(s, 0, s, 1.0, 0.0);
+            b.transition(s, 1, s + 1, 1.0, if s + 1 == 3 { 1.0 } else { 0.0 });
+        }
+        b.initial_state(0).terminal(3);
+        TimeLimit::new(
+            TabularEnv::new(Arc::new(b.build().expect("valid line"))),
+            20,
+        )
+    }
+
+    #[test]
+    fn observer_sees_every_episode_and_changes_nothing() {
+        let config = TabularConfig {
+            episodes: 30,
+            alpha: 0.5,
+            seed: 7,
+            ..TabularConfig::default()
+        };
+        let mut plain_sink = MemorySink::default();
+        let plain = train(
+            &mut line(),
+            TabularAlgorithm::QLearning,
+            &config,
+            &mut plain_sink,
+        )
+        .expect("trains");
+        let mut seen: Vec<(u64, u64, f64, usize, f64)> = Vec::new();
+        let mut observed_sink = MemorySink::default();
+        let observed = train_observed(
+            &mut line(),
+            TabularAlgorithm::QLearning,
+            &config,
+            &mut observed_sink,
+            &mut |end: &EpisodeEnd<'_>| -> Result<(), TabularError> {
+                seen.push((
+                    end.episode,
+                    end.total_steps,
+                    end.episode_return,
+                    end.length,
+                    end.q.sum(),
+                ));
+                Ok(())
+            },
+        )
+        .expect("trains");
+        assert_eq!(plain, observed);
+        assert_eq!(plain_sink, observed_sink);
+        assert_eq!(seen.len(), 30);
+        let episodes: Vec<u64> = seen.iter().map(|e| e.0).collect();
+        assert_eq!(episodes, (1..=30).collect::<Vec<u64>>());
+        let mut steps = 0u64;
+        for (k, e) in seen.iter().enumerate() {
+            steps += plain.episode_lengths[k] as u64;
+            assert_eq!(
+                (e.1, e.2, e.3),
+                (steps, plain.episode_returns[k], plain.episode_lengths[k])
+            );
+        }
+        // The last table the observer saw is the one returned.
+        assert_eq!(seen.last().map(|e| e.4), Some(plain.q.sum()));
+    }
+
+    #[test]
+    fn observer_error_stops_training() {
+        let config = TabularConfig {
+            episodes: 10,
+            ..TabularConfig::default()
+        };
+        let mut calls = 0;
+        let result = train_observed(
+            &mut line(),
+            TabularAlgorithm::Sarsa,
+            &config,
+            &mut (),
+            &mut |end: &EpisodeEnd<'_>| {
+                calls += 1;
+                if end.episode == 3 {
+                    Err(TabularError::InvalidConfig {
+                        field: "observer",
+                        reason: "stop".into(),
+                    })
+                } else {
+                    Ok(())
+                }
+            },
+        );
+        assert!(matches!(
+            result,
+            Err(TabularError::InvalidConfig {
+                field: "observer",
+                ..
+            })
+        ));
+        assert_eq!(calls, 3);
+    }
 }

@@ -15,4 +15,6 @@ mod learners;
 
 pub use config::{EpsilonSchedule, TabularAlgorithm, TabularConfig};
 pub use env::{Tabular, TabularEnv};
-pub use learners::{TabularError, TabularRun, expected_sarsa, q_learning, sarsa, train};
+pub use learners::{
+    EpisodeEnd, TabularError, TabularRun, expected_sarsa, q_learning, sarsa, train, train_observed,
+};
