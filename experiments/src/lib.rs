@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use anyhow::Context;
-use rewardlab_core::runlog::{RunLogger, read_metrics};
+use rewardlab_core::runlog::{RunLogger, read_metrics, sanitize_component};
 use serde::Serialize;
 
 pub mod gridworld_common;
@@ -47,14 +47,27 @@ struct RunRecord {
 
 impl Output {
     /// Creates `dir` (and its parents), removing the files an earlier run wrote into it.
+    ///
+    /// The folder's own name must be one core's run logger keeps as it is (letters, digits,
+    /// `.`, `_`, `-`, not starting with `.`), so that run folders land inside it.
     pub fn create(dir: impl Into<PathBuf>) -> anyhow::Result<Self> {
         let dir = dir.into();
+        let name = dir
+            .file_name()
+            .and_then(|n| n.to_str())
+            .with_context(|| format!("the output folder {} needs a name", dir.display()))?;
+        anyhow::ensure!(
+            sanitize_component(name) == name,
+            "the output folder's name {name:?} must use only letters, digits, '.', '_' and '-' \
+             (and not start with '.'); try {:?}",
+            sanitize_component(name)
+        );
         fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
         for entry in fs::read_dir(&dir).with_context(|| format!("reading {}", dir.display()))? {
             let path = entry?.path();
             let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
             let ours = if path.is_dir() {
-                path.join("metrics.csv").is_file()
+                is_run_folder_name(name) && path.join("metrics.csv").is_file()
             } else {
                 name == SUMMARY_FILE
                     || name == METRICS_FILE
@@ -153,6 +166,18 @@ impl Output {
     }
 }
 
+/// Whether `name` looks like a run folder, `<env>__<variant>__seed<k>` with an optional `-N`
+/// suffix: the only folders [`Output::create`] removes.
+fn is_run_folder_name(name: &str) -> bool {
+    let Some((_, seed)) = name.rsplit_once("__seed") else {
+        return false;
+    };
+    let digits = seed.split_once('-').map_or(seed, |(k, _)| k);
+    name.matches("__").count() >= 2
+        && !digits.is_empty()
+        && digits.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// Mean and (population) standard deviation; `(NaN, NaN)` for no values.
 pub fn mean_std(values: &[f64]) -> (f64, f64) {
     if values.is_empty() {
@@ -205,6 +230,10 @@ mod tests {
         assert_eq!(median_never_last(&[Some(3.0), Some(1.0)]), Some(2.0));
         assert_eq!(median_never_last(&[Some(3.0), None]), None);
         assert_eq!(median_never_last(&[]), None);
+        assert!(is_run_folder_name("four_rooms__none__seed12"));
+        assert!(is_run_folder_name("Env__ppo__seed3-2"));
+        assert!(!is_run_folder_name("shaping_terminal_bug"));
+        assert!(!is_run_folder_name("a__seed3"));
     }
 
     #[test]
@@ -216,6 +245,9 @@ mod tests {
         rewardlab_core::metrics::MetricSink::record(&mut log, 10, 1, "charts/x", 2.5)?;
         log.finish(&serde_json::json!({}))?;
         fs::write(dir.join("notes.txt"), "keep me")?;
+        // Another experiment's folder inside this one survives a rerun.
+        fs::create_dir(dir.join("other_experiment"))?;
+        fs::write(dir.join("other_experiment").join(METRICS_FILE), "x")?;
         out.finish(&serde_json::json!({"variants": {}}))?;
         let csv = fs::read_to_string(dir.join(METRICS_FILE))?;
         assert_eq!(
@@ -226,7 +258,14 @@ mod tests {
         let left: Vec<String> = fs::read_dir(&dir)?
             .map(|e| e.map(|e| e.file_name().to_string_lossy().into_owned()))
             .collect::<Result<_, _>>()?;
-        assert_eq!(left, vec!["notes.txt".to_string()]);
+        let mut left = left;
+        left.sort();
+        assert_eq!(
+            left,
+            vec!["notes.txt".to_string(), "other_experiment".to_string()]
+        );
+        assert!(Output::create(tmp.path().join(".hidden")).is_err());
+        assert!(Output::create(tmp.path().join("my run")).is_err());
         Ok(())
     }
 }

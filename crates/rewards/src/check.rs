@@ -25,7 +25,9 @@ pub const TIE_TOLERANCE: f64 = 1e-9;
 /// contract `{"preserved", "differing_states", "max_q_error"}`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct InvarianceReport {
-    /// Every non-terminal state has the same set of optimal actions before and after.
+    /// Every non-terminal state has the same set of optimal actions before and after. This is
+    /// the verdict on the policies only: a kept terminal potential can break the identity
+    /// below (`max_q_error` far above 1e-9) without flipping any action.
     pub preserved: bool,
     /// The states whose optimal action sets differ, ascending.
     pub differing_states: Vec<usize>,
@@ -67,6 +69,24 @@ pub fn solve_exact(mdp: &Mdp) -> Result<ExactSolution, RewardsError> {
 
 /// The optimal action set of every state (empty for terminal states).
 pub fn optimal_action_sets(q: ArrayView2<'_, f64>, terminal: &[bool]) -> Vec<Vec<usize>> {
+    let scales: Vec<f64> = q
+        .rows()
+        .into_iter()
+        .map(|row| row_scale(row.iter()))
+        .collect();
+    action_sets(q, terminal, &scales)
+}
+
+/// max(1, |max_a Q(s, a)|): what the tie tolerance is relative to.
+fn row_scale<'a>(row: impl Iterator<Item = &'a f64>) -> f64 {
+    row.copied()
+        .fold(f64::NEG_INFINITY, f64::max)
+        .abs()
+        .max(1.0)
+}
+
+/// Optimal action sets with the tolerance of state s taken relative to `scales[s]`.
+fn action_sets(q: ArrayView2<'_, f64>, terminal: &[bool], scales: &[f64]) -> Vec<Vec<usize>> {
     q.rows()
         .into_iter()
         .enumerate()
@@ -75,7 +95,7 @@ pub fn optimal_action_sets(q: ArrayView2<'_, f64>, terminal: &[bool]) -> Vec<Vec
                 return Vec::new();
             }
             let best = row.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-            let tol = TIE_TOLERANCE * best.abs().max(1.0);
+            let tol = TIE_TOLERANCE * scales.get(s).copied().unwrap_or(1.0);
             (0..row.len()).filter(|&a| row[a] >= best - tol).collect()
         })
         .collect()
@@ -86,6 +106,17 @@ pub fn compare_optimal_policies(
     original: &Mdp,
     transformed: &Mdp,
 ) -> Result<InvarianceReport, RewardsError> {
+    let shape = |m: &Mdp| (m.n_states(), m.n_actions());
+    if shape(original) != shape(transformed) {
+        return Err(RewardsError::Invalid {
+            name: "models",
+            reason: format!(
+                "the transformed model has (states, actions) {:?}, the original {:?}",
+                shape(transformed),
+                shape(original)
+            ),
+        });
+    }
     let before = solve_exact(original)?;
     let after = solve_exact(transformed)?;
     Ok(compare_q(original, before.q.view(), after.q.view(), None))
@@ -97,8 +128,16 @@ fn compare_q(
     after: ArrayView2<'_, f64>,
     max_q_error: Option<f64>,
 ) -> InvarianceReport {
-    let sets_before = optimal_action_sets(before, mdp.terminal());
-    let sets_after = optimal_action_sets(after, mdp.terminal());
+    // One tolerance per state for both tables, so that shifting a row by −Φ(s) cannot move
+    // a near-tie across the line in one table only.
+    let scales: Vec<f64> = before
+        .rows()
+        .into_iter()
+        .zip(after.rows())
+        .map(|(b, a)| row_scale(b.iter()).max(row_scale(a.iter())))
+        .collect();
+    let sets_before = action_sets(before, mdp.terminal(), &scales);
+    let sets_after = action_sets(after, mdp.terminal(), &scales);
     let differences: Vec<(usize, Vec<usize>, Vec<usize>)> = sets_before
         .into_iter()
         .zip(sets_after)

@@ -297,7 +297,9 @@ impl<O, A, F: FnMut(&O, usize) -> f64> RewardFn<O, A> for DynamicPbrs<F> {
 
 /// Look-back advice (Wiewiora et al. 2003): F_t = Φ(s_t, a_t) − γ⁻¹Φ(s_{t−1}, a_{t−1}), with
 /// a state–action potential and no previous pair on an episode's first step. The agent acts
-/// greedily on its own Q with no correction.
+/// greedily on its own Q with no correction. On a terminating step Φ(terminal, ·) = 0, so
+/// that step pays only −γ⁻¹Φ(s_{t−1}, a_{t−1}) and the discounted sum over a terminated
+/// episode is exactly 0, whatever the actions.
 pub struct LookBackAdvice<F> {
     potential: F,
     gamma: f64,
@@ -337,13 +339,18 @@ impl<O, A, F: FnMut(&O, &A) -> f64> RewardFn<O, A> for LookBackAdvice<F> {
         self.previous = None;
     }
     fn reward(&mut self, step: &Transition<'_, O, A>) -> f64 {
-        let phi = (self.potential)(step.obs, step.action);
         let back = self.previous.map_or(0.0, |p| p / self.gamma);
-        self.previous = if step.terminated || step.truncated {
-            None
-        } else {
-            Some(phi)
-        };
+        if step.terminated {
+            // Φ(terminal, ·) = 0: the step that would pay Φ(s_T, a_T) never comes, so the
+            // closing −γ⁻¹Φ(s_{T−1}, a_{T−1}) is folded in here (×γ for its one-step delay)
+            // and the discounted episode sum telescopes to exactly 0 — otherwise it would end
+            // in γ^{T−1}Φ(s_{T−1}, a_{T−1}), a bonus for the last action chosen.
+            self.previous = None;
+            return -back;
+        }
+        let phi = (self.potential)(step.obs, step.action);
+        // A truncated episode goes on in principle; the next reset forgets the pair anyway.
+        self.previous = (!step.truncated).then_some(phi);
         phi - back
     }
 }

@@ -92,20 +92,34 @@ fn dynamic_shaping_telescopes_along_any_path() {
 }
 
 #[test]
-fn look_back_advice_telescopes_and_forgets_the_last_episode() {
+fn look_back_advice_telescopes_to_zero_on_termination_and_forgets_the_last_episode() {
     let gamma = 0.5;
     let phi = |s: &usize, a: &usize| (*s * 10 + *a) as f64;
     let mut f = LookBackAdvice::new(phi, gamma).expect("γ > 0");
-    // Episode (s, a): (1, 0) → (2, 1) → (3, 0), then terminal.
-    let pairs = [(1usize, 0usize, 2usize), (2, 1, 3), (3, 0, 9)];
-    let mut got = Vec::new();
-    RewardFn::<usize, usize>::reset(&mut f, &1);
-    for (i, (s, a, n)) in pairs.iter().enumerate() {
-        got.push(f.reward(&step(s, a, n, 0.0, i == 2)));
+    // Episode (s, a): (1, 0) → (2, 1) → (3, last), then terminal.
+    for last in [0usize, 1, 2] {
+        let pairs = [(1usize, 0usize, 2usize), (2, 1, 3), (3, last, 9)];
+        let mut got = Vec::new();
+        RewardFn::<usize, usize>::reset(&mut f, &1);
+        for (i, (s, a, n)) in pairs.iter().enumerate() {
+            got.push(f.reward(&step(s, a, n, 0.0, i == 2)));
+        }
+        // F_0 = Φ(1,0) = 10; F_1 = Φ(2,1) − Φ(1,0)/γ = 21 − 20 = 1; the terminating step pays
+        // only −Φ(2,1)/γ = −42, whatever its action.
+        assert_eq!(got, vec![10.0, 1.0, -42.0], "last action {last}");
+        let discounted: f64 = got
+            .iter()
+            .enumerate()
+            .map(|(t, r)| gamma.powi(t as i32) * r)
+            .sum();
+        assert!(discounted.abs() < 1e-12, "{discounted}");
     }
-    // F_0 = Φ(1,0) = 10; F_1 = Φ(2,1) − Φ(1,0)/γ = 21 − 20 = 1; F_2 = 30 − 42 = −12.
-    assert_eq!(got, vec![10.0, 1.0, -12.0]);
-    // The next episode starts without a previous pair.
+    // A truncated step pays Φ(s, a) − γ⁻¹Φ(prev) like any other, and the next episode
+    // starts without a previous pair.
+    RewardFn::<usize, usize>::reset(&mut f, &1);
+    let mut cut = step(&1, &0, &2, 0.0, false);
+    cut.truncated = true;
+    assert_eq!(f.reward(&cut), 10.0);
     RewardFn::<usize, usize>::reset(&mut f, &1);
     assert_eq!(f.reward(&step(&1, &0, &2, 0.0, false)), 10.0);
     assert!(LookBackAdvice::new(phi, 0.0).is_err());
