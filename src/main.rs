@@ -151,6 +151,8 @@ enum Command {
     /// Reward shaping: check whether a transform keeps an env's optimal policies.
     #[command(subcommand)]
     Shaping(cli::shaping::ShapingCmd),
+    /// Distance between two rewards on a tabular model (STARC, EPIC, DARD) and the regret.
+    Distance(cli::distance::DistanceArgs),
     /// Solve a built-in gridworld with value iteration; print values and the greedy policy and
     /// write a heatmap under runs/quickstart/.
     Quickstart {
@@ -239,6 +241,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
             runs_dir,
         } => cli::quickstart::run(&env, &env_args, &runs_dir),
         Command::Shaping(cmd) => cli::shaping::run(&cmd),
+        Command::Distance(args) => cli::distance::run(&args),
     }
 }
 

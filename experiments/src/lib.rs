@@ -25,6 +25,7 @@ use serde::Serialize;
 
 pub mod gridworld_common;
 pub mod gridworld_experiments;
+pub mod starc_experiment;
 
 /// Name of the summary file.
 pub const SUMMARY_FILE: &str = "summary.json";

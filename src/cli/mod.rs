@@ -1,6 +1,7 @@
 //! Subcommands of the `rewardlab` binary and the error type that maps to exit codes.
 
 pub mod bench;
+pub mod distance;
 pub mod envs;
 pub mod eval;
 pub mod play;

@@ -1,7 +1,8 @@
 //! The invariance checker: does a reward transform keep the optimal policies?
 //!
-//! Both models are solved exactly ([`solve_exact`]: value iteration to 1e-12, then an exact
-//! sparse solve for the values of its greedy policy, then one Bellman backup for Q), and
+//! Both models are solved exactly ([`solve_exact`]: policy iteration, whose values are an
+//! exact linear solve, falling back to value iteration to 1e-12 plus an exact evaluation of
+//! its greedy policy; then one Bellman backup for Q), and
 //! compared by their *sets* of optimal actions per non-terminal state — actions within
 //! [`TIE_TOLERANCE`] of the best — so two optimal actions that tie are not a difference.
 //! For potential-based shaping the checker also measures the theorem itself,
@@ -9,7 +10,8 @@
 
 use ndarray::{Array2, ArrayView2};
 use rewardlab_core::mdp::{
-    Mdp, ValueIterationConfig, evaluate_actions, greedy_policy, q_values, value_iteration,
+    Mdp, PolicyIterationConfig, ValueIterationConfig, evaluate_actions, greedy_policy,
+    policy_iteration, q_values, value_iteration,
 };
 use serde::Serialize;
 
@@ -51,6 +53,16 @@ pub struct ExactSolution {
 /// Solves `mdp` (see the module docs). Fails when value iteration does not converge, e.g.
 /// with γ = 1 and a reward that can be collected forever.
 pub fn solve_exact(mdp: &Mdp) -> Result<ExactSolution, RewardsError> {
+    // Policy iteration ends on an optimal policy with exact values (one linear solve per
+    // step), usually in a handful of steps. With γ = 1 its first policy may never terminate;
+    // value iteration handles that case.
+    if let Ok(pi) = policy_iteration(mdp, &PolicyIterationConfig::default()) {
+        let q = q_values(mdp, &pi.values)?;
+        return Ok(ExactSolution {
+            values: pi.values.to_vec(),
+            q,
+        });
+    }
     let config = ValueIterationConfig {
         tolerance: 1e-12,
         max_iterations: 1_000_000,

@@ -13,6 +13,7 @@
 //!   under the true reward.
 //! - [`tabular`]: the same transforms on core's [`Mdp`](rewardlab_core::mdp::Mdp), producing a
 //!   new model a planner can solve, plus the look-ahead advice fixed point.
+//! - [`distance`]: reward distances (STARC, EPIC, DARD) and regret on tabular models.
 //! - [`check`]: the invariance checker — optimal action *sets* before and after a transform,
 //!   the states where they differ, and for PBRS the identity Q*_shaped = Q* − Φ(s).
 //!
@@ -21,6 +22,7 @@
 //! the shaped model agree on what "shaped" means.
 
 pub mod check;
+pub mod distance;
 pub mod error;
 pub mod potential;
 pub mod shaping;
