@@ -332,6 +332,7 @@ pub fn plot_curves(
         points: usize::try_from(episodes)
             .unwrap_or(usize::MAX)
             .clamp(2, 400),
+        x_label: None,
     };
     let runs: Vec<PathBuf> = vec![out.dir().to_path_buf()];
     out.both(stem, |path| {

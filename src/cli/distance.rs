@@ -122,18 +122,34 @@ pub fn run(args: &DistanceArgs) -> Result<(), CliError> {
             }
         };
         print_line(&mut out, &format!("metric:     {form}"))?;
-        print_line(&mut out, &format!("distance:   {distance}"))?;
+        print_line(&mut out, &format!("distance:   {}", number(distance)))?;
         print_line(
             &mut out,
-            &format!("regret:     {regret_one} (R1's return lost by acting optimally for R2)"),
+            &format!(
+                "regret:     {} (R1's return lost by acting optimally for R2)",
+                number(regret_one)
+            ),
         )?;
         print_line(
             &mut out,
-            &format!("regret_sym: {regret_both} (mean of both directions)"),
+            &format!(
+                "regret_sym: {} (mean of both directions)",
+                number(regret_both)
+            ),
         )?;
     }
     out.flush()?;
     Ok(())
+}
+
+/// Six significant digits, in scientific notation for tiny values (round-off of 0 reads as
+/// 1.4e-16, not as a row of zeros).
+fn number(x: f64) -> String {
+    if x != 0.0 && x.abs() < 1e-4 {
+        format!("{x:.2e}")
+    } else {
+        format!("{x:.6}")
+    }
 }
 
 fn read_json<T: serde::de::DeserializeOwned>(path: &Path, what: &str) -> Result<T, CliError> {

@@ -55,6 +55,9 @@ pub struct CurveOptions {
     pub title: Option<String>,
     /// Number of grid points each run is resampled to; default 100.
     pub points: usize,
+    /// Label of the x axis; default: what `x` counts ("environment steps", "episodes"). For
+    /// runs that log something else in the step column (an experiment's path index, say).
+    pub x_label: Option<String>,
 }
 
 impl Default for CurveOptions {
@@ -64,6 +67,7 @@ impl Default for CurveOptions {
             x: XAxis::Steps,
             title: None,
             points: 100,
+            x_label: None,
         }
     }
 }
@@ -112,7 +116,10 @@ pub fn plot_learning_curves(
             })
             .collect(),
         title: opts.title.clone().unwrap_or_else(|| opts.metric.clone()),
-        x_label: opts.x.label(),
+        x_label: opts
+            .x_label
+            .clone()
+            .unwrap_or_else(|| opts.x.label().to_string()),
         y_label: opts.metric.clone(),
     };
     render(out, &fig)
@@ -121,7 +128,7 @@ pub fn plot_learning_curves(
 struct CurvesFigure {
     curves: Vec<(String, Aggregate)>,
     title: String,
-    x_label: &'static str,
+    x_label: String,
     y_label: String,
 }
 
@@ -161,7 +168,7 @@ impl Figure for CurvesFigure {
             .build_cartesian_2d(x0..x1, y0..y1)?;
         chart
             .configure_mesh()
-            .x_desc(self.x_label)
+            .x_desc(self.x_label.as_str())
             .y_desc(&self.y_label)
             .x_label_formatter(&|v| format_tick(*v, x1 - x0))
             .y_label_formatter(&|v| format_tick(*v, y1 - y0))
