@@ -21,6 +21,8 @@
 //! [`shaping`]), so an experiment that learns with the wrapper and a checker that plans on
 //! the shaped model agree on what "shaped" means.
 
+mod names;
+
 pub mod check;
 pub mod distance;
 pub mod error;

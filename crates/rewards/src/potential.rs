@@ -12,7 +12,6 @@
 //! - `zero`: Φ = 0, the control (shaping with it changes nothing).
 
 use std::collections::VecDeque;
-use std::str::FromStr;
 
 use rewardlab_core::mdp::Mdp;
 
@@ -98,34 +97,11 @@ pub enum PotentialName {
     Zero,
 }
 
-impl PotentialName {
-    /// Every name, in the order listed in errors and help.
-    pub const ALL: [PotentialName; 3] = [Self::Value, Self::Distance, Self::Zero];
-
-    /// The name as written on the command line.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Value => "value",
-            Self::Distance => "distance",
-            Self::Zero => "zero",
-        }
-    }
-}
-
-impl FromStr for PotentialName {
-    type Err = RewardsError;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|n| n.as_str() == s)
-            .ok_or_else(|| RewardsError::UnknownName {
-                what: "potential",
-                name: s.to_string(),
-                expected: Self::ALL.map(Self::as_str).join(", "),
-            })
-    }
-}
+crate::names::cli_names!(PotentialName, "potential", [
+    Value => "value",
+    Distance => "distance",
+    Zero => "zero",
+]);
 
 /// Φ = V*, the task's optimal state values.
 pub fn value_potential(mdp: &Mdp) -> Result<TabularPotential, RewardsError> {

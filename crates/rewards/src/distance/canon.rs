@@ -18,9 +18,6 @@
 //!   and C spread over s′ in proportion to τ(s,a,s′) (see [`minimal`]). Solved exactly by a
 //!   sparse LU of the normal equations, not by gradient descent as the reference code does.
 
-use std::fmt;
-use std::str::FromStr;
-
 use faer::linalg::solvers::Solve;
 use faer::sparse::{SparseColMat, Triplet};
 use faer::{ColMut, Mat};
@@ -49,47 +46,13 @@ pub enum Canon {
     Minimal,
 }
 
-impl Canon {
-    /// Every canonicalisation, in the order of the CLI's help.
-    pub const ALL: [Canon; 5] = [
-        Self::Val,
-        Self::ValPotential,
-        Self::Epic,
-        Self::Dard,
-        Self::Minimal,
-    ];
-
-    /// The name on the command line.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Epic => "epic",
-            Self::Dard => "dard",
-            Self::Val => "val",
-            Self::ValPotential => "val-potential",
-            Self::Minimal => "minimal",
-        }
-    }
-}
-
-impl fmt::Display for Canon {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Canon {
-    type Err = RewardsError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|n| n.as_str() == s)
-            .ok_or_else(|| RewardsError::UnknownName {
-                what: "canonicalisation",
-                name: s.to_string(),
-                expected: Self::ALL.map(Self::as_str).join(", "),
-            })
-    }
-}
+crate::names::cli_names!(Canon, "canonicalisation", [
+    Val => "val",
+    ValPotential => "val-potential",
+    Epic => "epic",
+    Dard => "dard",
+    Minimal => "minimal",
+]);
 
 /// The choices a canonicalisation depends on; the defaults are uniform.
 #[derive(Debug, Clone, Default, PartialEq)]

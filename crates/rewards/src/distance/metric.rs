@@ -1,8 +1,5 @@
 //! The three metrics on top of canonicalisation and normalisation.
 
-use std::fmt;
-use std::str::FromStr;
-
 use super::canon::{Canon, CanonOptions, canonicalise};
 use super::model::{DistanceModel, Reward};
 use super::norm::{Dist, Norm, norm, normalise, pearson_distance};
@@ -19,19 +16,13 @@ pub enum Metric {
     Dard,
 }
 
+crate::names::cli_names!(Metric, "metric", [
+    Starc => "starc",
+    Epic => "epic",
+    Dard => "dard",
+]);
+
 impl Metric {
-    /// Every metric.
-    pub const ALL: [Metric; 3] = [Self::Starc, Self::Epic, Self::Dard];
-
-    /// The name on the command line.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Starc => "starc",
-            Self::Epic => "epic",
-            Self::Dard => "dard",
-        }
-    }
-
     /// The canonicalisation a metric uses unless told otherwise.
     pub fn default_canon(self) -> Canon {
         match self {
@@ -39,26 +30,6 @@ impl Metric {
             Self::Epic => Canon::Epic,
             Self::Dard => Canon::Dard,
         }
-    }
-}
-
-impl fmt::Display for Metric {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Metric {
-    type Err = RewardsError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|n| n.as_str() == s)
-            .ok_or_else(|| RewardsError::UnknownName {
-                what: "metric",
-                name: s.to_string(),
-                expected: Self::ALL.map(Self::as_str).join(", "),
-            })
     }
 }
 

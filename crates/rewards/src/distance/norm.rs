@@ -1,11 +1,6 @@
 //! Norms over all (s, a, s′) entries, normalisation, and the Pearson distance.
 
-use std::fmt;
-use std::str::FromStr;
-
 use ndarray::{Array3, Zip};
-
-use crate::RewardsError;
 
 /// A norm of a reward tensor over all (s, a, s′) entries, summed without averaging (as the
 /// STARC reference code does). The weighted forms weight each entry by τ(s, a, s′), so
@@ -26,49 +21,14 @@ pub enum Norm {
     WeightedLinf,
 }
 
-impl Norm {
-    /// Every norm, in the order of the CLI's help.
-    pub const ALL: [Norm; 6] = [
-        Self::L1,
-        Self::L2,
-        Self::Linf,
-        Self::WeightedL1,
-        Self::WeightedL2,
-        Self::WeightedLinf,
-    ];
-
-    /// The name on the command line.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::L1 => "l1",
-            Self::L2 => "l2",
-            Self::Linf => "linf",
-            Self::WeightedL1 => "weighted-l1",
-            Self::WeightedL2 => "weighted-l2",
-            Self::WeightedLinf => "weighted-linf",
-        }
-    }
-}
-
-impl fmt::Display for Norm {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Norm {
-    type Err = RewardsError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|n| n.as_str() == s)
-            .ok_or_else(|| RewardsError::UnknownName {
-                what: "norm",
-                name: s.to_string(),
-                expected: Self::ALL.map(Self::as_str).join(", "),
-            })
-    }
-}
+crate::names::cli_names!(Norm, "norm", [
+    L1 => "l1",
+    L2 => "l2",
+    Linf => "linf",
+    WeightedL1 => "weighted-l1",
+    WeightedL2 => "weighted-l2",
+    WeightedLinf => "weighted-linf",
+]);
 
 /// The norm STARC takes of the difference of two normalised rewards (unweighted).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -81,19 +41,13 @@ pub enum Dist {
     Linf,
 }
 
+crate::names::cli_names!(Dist, "distance norm", [
+    L1 => "l1",
+    L2 => "l2",
+    Linf => "linf",
+]);
+
 impl Dist {
-    /// Every distance norm.
-    pub const ALL: [Dist; 3] = [Self::L1, Self::L2, Self::Linf];
-
-    /// The name on the command line.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::L1 => "l1",
-            Self::L2 => "l2",
-            Self::Linf => "linf",
-        }
-    }
-
     /// The same norm as a [`Norm`].
     pub fn as_norm(self) -> Norm {
         match self {
@@ -101,26 +55,6 @@ impl Dist {
             Self::L2 => Norm::L2,
             Self::Linf => Norm::Linf,
         }
-    }
-}
-
-impl fmt::Display for Dist {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Dist {
-    type Err = RewardsError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|n| n.as_str() == s)
-            .ok_or_else(|| RewardsError::UnknownName {
-                what: "distance norm",
-                name: s.to_string(),
-                expected: Self::ALL.map(Self::as_str).join(", "),
-            })
     }
 }
 
