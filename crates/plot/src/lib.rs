@@ -7,6 +7,8 @@
 //! - [`plot_bars`]: labelled bars with optional error bars (final returns, reward distances…).
 //! - [`plot_grid_heatmap`]: a value per grid cell (values, rewards, potentials) with walls,
 //!   policy arrows, cell labels and a colour bar.
+//! - [`plot_xy`]: lines through (x, y) points as given (trajectories such as true against
+//!   proxy return along an optimisation path).
 //!
 //! The output format follows the file extension: `.png` (bitmap) or `.svg`; anything else is
 //! [`PlotError::UnsupportedFormat`]. Text is rendered with DejaVu Sans, embedded in the binary
@@ -20,6 +22,7 @@ mod curves;
 mod data;
 mod error;
 mod heatmap;
+mod xy;
 
 pub use aggregate::{Aggregate, aggregate};
 pub use backend::OutputFormat;
@@ -28,3 +31,4 @@ pub use curves::{CurveOptions, XAxis, aggregate_runs, plot_learning_curves};
 pub use data::{RunGroup, discover_runs, group_name, group_runs};
 pub use error::PlotError;
 pub use heatmap::{Arrow, GridHeatmap, plot_grid_heatmap};
+pub use xy::{XySeries, plot_xy};

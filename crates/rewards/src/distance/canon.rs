@@ -63,6 +63,10 @@ pub struct CanonOptions {
     pub action_dist: Option<Array1<f64>>,
     /// π of `val` and `val-potential`, an (S, A) table (uniform when `None`).
     pub policy: Option<Array2<f64>>,
+    /// The coverage distribution of (s, a, s′) over which EPIC's and DARD's Pearson distance
+    /// is taken, as (S, A, S) non-negative weights (normalised there; uniform over all
+    /// triples when `None`). Canonicalisation itself does not use it.
+    pub coverage: Option<Array3<f64>>,
 }
 
 /// C(R) under `canon`. `norm` picks the metric of `minimal` (L2 or weighted L2; other norms
@@ -213,6 +217,14 @@ fn minimal(model: &DistanceModel, r: &Reward, norm: Norm) -> Result<Array3<f64>,
         }
     };
     let (n, m, gamma) = (model.n_states(), model.n_actions(), model.gamma());
+    if gamma >= 1.0 {
+        // Constant potentials are then in the null space of the least squares: every
+        // constant shift is as small as every other, and the projection is not unique.
+        return Err(RewardsError::Invalid {
+            name: "gamma",
+            reason: "the minimal canonicalisation needs γ < 1".into(),
+        });
+    }
     let expected = model.expected(r);
     let weight = |s: usize, a: usize| {
         if weighted {
@@ -222,25 +234,29 @@ fn minimal(model: &DistanceModel, r: &Reward, norm: Norm) -> Result<Array3<f64>,
         }
     };
     // Rows of A: e_s − γ τ(s,a,·) (so that A Φ = Φ(s) − γ(τΦ)(s,a)); minimise
-    // Σ w (r̄ + AΦ)², i.e. solve (Aᵀ W A) Φ = −Aᵀ W r̄.
-    let mut normal: Vec<Vec<(usize, f64)>> = vec![Vec::new(); n];
+    // Σ w (r̄ + AΦ)², i.e. solve (Aᵀ W A) Φ = −Aᵀ W r̄. Each row's outer product is summed
+    // into per-row maps, so memory stays at the normal matrix's non-zeros.
+    let mut normal: Vec<std::collections::BTreeMap<usize, f64>> = vec![Default::default(); n];
     let mut rhs = vec![0.0; n];
     let mut row: Vec<(usize, f64)> = Vec::new();
     for s in 0..n {
         for a in 0..m {
             row.clear();
             row.push((s, 1.0));
-            for &(s2, p) in model.support(s, a) {
-                match row.iter_mut().find(|(c, _)| *c == s2) {
-                    Some((_, v)) => *v -= gamma * p,
-                    None => row.push((s2, -gamma * p)),
+            row.extend(model.support(s, a).iter().map(|&(s2, p)| (s2, -gamma * p)));
+            row.sort_by_key(|&(c, _)| c);
+            row.dedup_by(|later, kept| {
+                let same = later.0 == kept.0;
+                if same {
+                    kept.1 += later.1;
                 }
-            }
+                same
+            });
             let w = weight(s, a);
             for &(i, vi) in &row {
                 rhs[i] -= w * vi * expected[s * m + a];
                 for &(j, vj) in &row {
-                    normal[i].push((j, w * vi * vj));
+                    *normal[i].entry(j).or_insert(0.0) += w * vi * vj;
                 }
             }
         }
@@ -248,18 +264,7 @@ fn minimal(model: &DistanceModel, r: &Reward, norm: Norm) -> Result<Array3<f64>,
     let triplets: Vec<Triplet<usize, usize, f64>> = normal
         .into_iter()
         .enumerate()
-        .flat_map(|(i, entries)| {
-            let mut merged: Vec<(usize, f64)> = Vec::new();
-            let mut entries = entries;
-            entries.sort_by_key(|&(j, _)| j);
-            for (j, v) in entries {
-                match merged.last_mut() {
-                    Some((c, acc)) if *c == j => *acc += v,
-                    _ => merged.push((j, v)),
-                }
-            }
-            merged.into_iter().map(move |(j, v)| Triplet::new(i, j, v))
-        })
+        .flat_map(|(i, entries)| entries.into_iter().map(move |(j, v)| Triplet::new(i, j, v)))
         .collect();
     let solver_error = |what: &str, e: String| RewardsError::Invalid {
         name: "minimal canonicalisation",

@@ -49,8 +49,8 @@ pub fn starc_distance(
     Ok(norm(&(&s1 - &s2), dist.as_norm(), tau))
 }
 
-/// EPIC distance: the Pearson distance of the `epic`-canonical rewards, over all (s, a, s′)
-/// uniformly.
+/// EPIC distance: the Pearson distance of the `epic`-canonical rewards over the coverage
+/// distribution of `opts` (all (s, a, s′) uniformly by default).
 pub fn epic_distance(
     model: &DistanceModel,
     r1: &Reward,
@@ -60,8 +60,8 @@ pub fn epic_distance(
     pearson_of(model, r1, r2, Canon::Epic, opts)
 }
 
-/// DARD distance: the Pearson distance of the `dard`-canonical rewards, over all (s, a, s′)
-/// uniformly.
+/// DARD distance: the Pearson distance of the `dard`-canonical rewards over the coverage
+/// distribution of `opts` (all (s, a, s′) uniformly by default).
 pub fn dard_distance(
     model: &DistanceModel,
     r1: &Reward,
@@ -81,5 +81,17 @@ pub fn pearson_of(
 ) -> Result<f64, RewardsError> {
     let c1 = canonicalise(model, r1, canon, Norm::L2, opts)?;
     let c2 = canonicalise(model, r2, canon, Norm::L2, opts)?;
-    Ok(pearson_distance(&c1, &c2, None))
+    if let Some(w) = &opts.coverage {
+        let bad = w.iter().any(|p| !(p.is_finite() && *p >= 0.0));
+        if w.dim() != c1.dim() || bad || w.sum() <= 0.0 {
+            return Err(RewardsError::Invalid {
+                name: "coverage",
+                reason: format!(
+                    "must be non-negative finite weights of shape {:?} with a positive sum",
+                    c1.dim()
+                ),
+            });
+        }
+    }
+    Ok(pearson_distance(&c1, &c2, opts.coverage.as_ref()))
 }

@@ -36,15 +36,18 @@ impl DistanceModel {
         let mut support = Vec::with_capacity(n * m);
         for s in 0..n {
             for a in 0..m {
-                let mut row: Vec<(usize, f64)> = Vec::new();
-                for t in mdp.successors(s, a) {
-                    match row.iter_mut().find(|(next, _)| *next == t.next) {
-                        Some((_, p)) => *p += t.prob,
-                        None => row.push((t.next, t.prob)),
-                    }
-                }
-                row.retain(|&(_, p)| p > 0.0);
+                let mut row: Vec<(usize, f64)> =
+                    mdp.successors(s, a).map(|t| (t.next, t.prob)).collect();
+                // One entry per successor (outcomes with different rewards share one).
                 row.sort_by_key(|&(next, _)| next);
+                row.dedup_by(|later, kept| {
+                    let same = later.0 == kept.0;
+                    if same {
+                        kept.1 += later.1;
+                    }
+                    same
+                });
+                row.retain(|&(_, p)| p > 0.0);
                 support.push(row);
             }
         }

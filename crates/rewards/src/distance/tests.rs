@@ -313,3 +313,98 @@ fn minimal_is_the_orthogonal_projection() -> Result<(), RewardsError> {
     }
     Ok(())
 }
+
+#[test]
+fn pearson_over_a_coverage_distribution() -> Result<(), RewardsError> {
+    let model = random_model(3, 6);
+    let (a, b) = (random_reward(&model, 1), random_reward(&model, 2));
+    let uniform = epic_distance(&model, &a, &b, &CanonOptions::default())?;
+    let flat = CanonOptions {
+        coverage: Some(Array3::from_elem(a.tensor().dim(), 5.0)),
+        ..CanonOptions::default()
+    };
+    // Constant weights are the uniform distribution.
+    assert!((epic_distance(&model, &a, &b, &flat)? - uniform).abs() < 1e-12);
+    // Weighting by τ measures only transitions that can happen: a different number.
+    let tau = CanonOptions {
+        coverage: Some(model.tau().clone()),
+        ..CanonOptions::default()
+    };
+    assert!(
+        (dard_distance(&model, &a, &b, &tau)?
+            - dard_distance(&model, &a, &b, &CanonOptions::default())?)
+        .abs()
+            > 1e-6
+    );
+    let negative = CanonOptions {
+        coverage: Some(Array3::from_elem(a.tensor().dim(), -1.0)),
+        ..CanonOptions::default()
+    };
+    assert!(epic_distance(&model, &a, &b, &negative).is_err());
+    // minimal refuses γ = 1 (constant potentials make the projection non-unique).
+    let mut builder = MdpBuilder::new(2, 1).gamma(1.0);
+    builder.transition(0, 0, 1, 1.0, 0.0);
+    builder.terminal(1);
+    builder.initial_state(0);
+    let undiscounted = DistanceModel::new(&builder.build().map_err(RewardsError::from)?)?;
+    let r = undiscounted.reward(Array3::zeros((2, 1, 2)))?;
+    assert!(
+        canonicalise(
+            &undiscounted,
+            &r,
+            Canon::Minimal,
+            Norm::L2,
+            &CanonOptions::default()
+        )
+        .is_err()
+    );
+    Ok(())
+}
+
+/// The Goodhart angle (projection onto the flow constraints' null space) and STARC with the
+/// τ-weighted-L2 minimal canonicalisation measure the same thing: with the plain L2 distance
+/// over all S·A·S entries, d = √S · 2 sin(θ/2).
+#[test]
+fn goodhart_angle_is_the_minimal_starc_distance() -> Result<(), RewardsError> {
+    use crate::goodhart::FlowProjector;
+    let opts = CanonOptions::default();
+    for seed in 0..5 {
+        let model = random_model(seed, 6);
+        // Rewards that pay nothing after termination (a model never collects its terminal
+        // rows, so the occupancy view does not see them).
+        let episodic = |r: Reward| -> Result<Reward, RewardsError> {
+            let mut t = r.tensor().clone();
+            for s in (0..model.n_states()).filter(|&s| model.mdp().is_terminal(s)) {
+                t.index_axis_mut(ndarray::Axis(0), s).fill(0.0);
+            }
+            model.reward(t)
+        };
+        let a = episodic(random_reward(&model, 40 + seed))?;
+        let b = episodic(random_reward(&model, 50 + seed))?;
+        let ra = model.with_reward(&a)?;
+        let rb = model.with_reward(&b)?;
+        let projector = FlowProjector::new(model.mdp())?;
+        let theta = projector
+            .angle(
+                &crate::goodhart::state_action_reward(&ra),
+                &crate::goodhart::state_action_reward(&rb),
+            )?
+            .ok_or(RewardsError::Invalid {
+                name: "angle",
+                reason: "a reward with no direction".into(),
+            })?;
+        let d = starc_distance(
+            &model,
+            &a,
+            &b,
+            Canon::Minimal,
+            Norm::WeightedL2,
+            Dist::L2,
+            &opts,
+        )?;
+        let n = model.n_states() as f64;
+        let want = n.sqrt() * 2.0 * (theta / 2.0).sin();
+        assert!((d - want).abs() < 1e-9, "seed {seed}: {d} vs {want}");
+    }
+    Ok(())
+}
