@@ -64,6 +64,37 @@ pub struct LearnSettings {
     pub epsilon: f64,
 }
 
+/// The command-line flags of the tabular shaping experiments (flattened into each binary's
+/// arguments); episodes are always cut at 200 steps, as the issue asks.
+#[derive(Debug, Clone, clap::Args)]
+pub struct LearnArgs {
+    /// Number of seeds per variant.
+    #[arg(long, default_value_t = 20)]
+    pub seeds: u64,
+    /// Q-learning step size α.
+    #[arg(long, default_value_t = 0.5)]
+    pub alpha: f64,
+    /// Exploration rate ε (constant).
+    #[arg(long, default_value_t = 0.1)]
+    pub epsilon: f64,
+    /// Episodes per run.
+    #[arg(long, default_value_t = 1000)]
+    pub episodes: u64,
+}
+
+impl LearnArgs {
+    /// The settings these flags ask for.
+    pub fn settings(&self) -> LearnSettings {
+        LearnSettings {
+            seeds: self.seeds,
+            episodes: self.episodes,
+            max_episode_steps: 200,
+            alpha: self.alpha,
+            epsilon: self.epsilon,
+        }
+    }
+}
+
 impl LearnSettings {
     /// Q-learning's config for `seed` on a task discounted by `gamma`.
     pub fn tabular(&self, gamma: f64, seed: u64) -> TabularConfig {

@@ -15,6 +15,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::{FontStyle, register_font};
 
@@ -100,6 +101,52 @@ fn draw_on<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, fig: &impl Figure) 
     fig.draw(&root)?;
     // Without `present` the file is written on drop, which swallows I/O errors.
     root.present()?;
+    Ok(())
+}
+
+/// The axes every line plot shares: a caption, the x and y ranges, tick labels sized to the
+/// ranges, axis descriptions and a light grid.
+pub(crate) fn line_chart<'a, DB: DrawingBackend>(
+    root: &'a DrawingArea<DB, Shift>,
+    title: &str,
+    (x0, x1): (f64, f64),
+    (y0, y1): (f64, f64),
+    x_label: &str,
+    y_label: &str,
+) -> Result<ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>, DrawFailure> {
+    let mut chart = ChartBuilder::on(root)
+        .caption(title, (FONT, 24))
+        .margin(16)
+        .x_label_area_size(50)
+        .y_label_area_size(70)
+        .build_cartesian_2d(x0..x1, y0..y1)?;
+    chart
+        .configure_mesh()
+        .x_desc(x_label)
+        .y_desc(y_label)
+        .x_label_formatter(&|v| format_tick(*v, x1 - x0))
+        .y_label_formatter(&|v| format_tick(*v, y1 - y0))
+        .label_style((FONT, 14))
+        .axis_desc_style((FONT, 16))
+        .bold_line_style(BLACK.mix(0.12))
+        .light_line_style(BLACK.mix(0.04))
+        .draw()?;
+    Ok(chart)
+}
+
+/// Draws the legend of the labelled series at `position`.
+pub(crate) fn legend<'a, DB: DrawingBackend + 'a>(
+    chart: &mut ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    position: SeriesLabelPosition,
+) -> DrawResult {
+    chart
+        .configure_series_labels()
+        .position(position)
+        .margin(12)
+        .label_font((FONT, 15))
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK.mix(0.4))
+        .draw()?;
     Ok(())
 }
 

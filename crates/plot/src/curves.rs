@@ -13,7 +13,7 @@ use plotters::prelude::*;
 use rewardlab_core::metrics::MetricRecord;
 
 use crate::aggregate::{Aggregate, aggregate};
-use crate::backend::{DrawResult, FONT, Figure, PALETTE, format_tick, render};
+use crate::backend::{DrawResult, Figure, PALETTE, legend, line_chart, render};
 
 use crate::data::{discover_runs, group_runs, read_rows, series};
 use crate::{PlotError, RunGroup};
@@ -159,24 +159,8 @@ impl Figure for CurvesFigure {
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
-        let ((x0, x1), (y0, y1)) = self.ranges();
-        let mut chart = ChartBuilder::on(root)
-            .caption(&self.title, (FONT, 24))
-            .margin(16)
-            .x_label_area_size(50)
-            .y_label_area_size(70)
-            .build_cartesian_2d(x0..x1, y0..y1)?;
-        chart
-            .configure_mesh()
-            .x_desc(self.x_label.as_str())
-            .y_desc(&self.y_label)
-            .x_label_formatter(&|v| format_tick(*v, x1 - x0))
-            .y_label_formatter(&|v| format_tick(*v, y1 - y0))
-            .label_style((FONT, 14))
-            .axis_desc_style((FONT, 16))
-            .bold_line_style(BLACK.mix(0.12))
-            .light_line_style(BLACK.mix(0.04))
-            .draw()?;
+        let (x, y) = self.ranges();
+        let mut chart = line_chart(root, &self.title, x, y, &self.x_label, &self.y_label)?;
 
         for (i, (_, agg)) in self.curves.iter().enumerate() {
             let colour = PALETTE[i % PALETTE.len()];
@@ -208,14 +192,7 @@ impl Figure for CurvesFigure {
                     PathElement::new(vec![(x, y), (x + 24, y)], colour.stroke_width(3))
                 });
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .margin(12)
-            .label_font((FONT, 15))
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK.mix(0.4))
-            .draw()?;
+        legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
         Ok(())
     }
 }

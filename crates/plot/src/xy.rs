@@ -8,7 +8,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use crate::PlotError;
-use crate::backend::{DrawResult, FONT, Figure, PALETTE, format_tick, render};
+use crate::backend::{DrawResult, Figure, PALETTE, legend, line_chart, render};
 
 /// One line of [`plot_xy`].
 #[derive(Debug, Clone, PartialEq)]
@@ -77,24 +77,7 @@ impl Figure for XyFigure<'_> {
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
-        let ((x0, x1), (y0, y1)) = (self.x, self.y);
-        let mut chart = ChartBuilder::on(root)
-            .caption(self.title, (FONT, 24))
-            .margin(16)
-            .x_label_area_size(50)
-            .y_label_area_size(70)
-            .build_cartesian_2d(x0..x1, y0..y1)?;
-        chart
-            .configure_mesh()
-            .x_desc(self.x_label)
-            .y_desc(self.y_label)
-            .x_label_formatter(&|v| format_tick(*v, x1 - x0))
-            .y_label_formatter(&|v| format_tick(*v, y1 - y0))
-            .label_style((FONT, 14))
-            .axis_desc_style((FONT, 16))
-            .bold_line_style(BLACK.mix(0.12))
-            .light_line_style(BLACK.mix(0.04))
-            .draw()?;
+        let mut chart = line_chart(root, self.title, self.x, self.y, self.x_label, self.y_label)?;
         let mut labelled = false;
         for s in self.series {
             let colour = PALETTE[s.colour % PALETTE.len()];
@@ -116,14 +99,7 @@ impl Figure for XyFigure<'_> {
             }
         }
         if labelled {
-            chart
-                .configure_series_labels()
-                .position(SeriesLabelPosition::LowerRight)
-                .margin(12)
-                .label_font((FONT, 15))
-                .background_style(WHITE.mix(0.85))
-                .border_style(BLACK.mix(0.4))
-                .draw()?;
+            legend(&mut chart, SeriesLabelPosition::LowerRight)?;
         }
         Ok(())
     }

@@ -55,7 +55,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use clap::Parser;
-use rewardlab_experiments::gridworld_common::LearnSettings;
+use rewardlab_experiments::gridworld_common::LearnArgs;
 use rewardlab_experiments::gridworld_experiments::{
     builtin_world, gridworld_variants, run_experiment,
 };
@@ -66,18 +66,9 @@ struct Args {
     /// A built-in map (envs/maps/<NAME>.txt).
     #[arg(long, default_value = "four_rooms")]
     map: String,
-    /// Number of seeds per variant.
-    #[arg(long, default_value_t = 20)]
-    seeds: u64,
-    /// Q-learning step size α.
-    #[arg(long, default_value_t = 0.5)]
-    alpha: f64,
-    /// Exploration rate ε (constant).
-    #[arg(long, default_value_t = 0.1)]
-    epsilon: f64,
-    /// Episodes per run.
-    #[arg(long, default_value_t = 1000)]
-    episodes: u64,
+    /// Seeds, α, ε and episodes.
+    #[command(flatten)]
+    learn: LearnArgs,
     /// Output folder; default runs/shaping_gridworld/<map>.
     #[arg(long)]
     out: Option<PathBuf>,
@@ -87,13 +78,7 @@ fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     let start = Instant::now();
     let world = builtin_world(&args.map)?;
-    let settings = LearnSettings {
-        seeds: args.seeds,
-        episodes: args.episodes,
-        max_episode_steps: 200,
-        alpha: args.alpha,
-        epsilon: args.epsilon,
-    };
+    let settings = args.learn.settings();
     let out = args
         .out
         .unwrap_or_else(|| PathBuf::from("runs/shaping_gridworld").join(&args.map));

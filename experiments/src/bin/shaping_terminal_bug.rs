@@ -49,7 +49,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use clap::Parser;
-use rewardlab_experiments::gridworld_common::LearnSettings;
+use rewardlab_experiments::gridworld_common::LearnArgs;
 use rewardlab_experiments::gridworld_experiments::{
     run_experiment, terminal_bug_variants, terminal_bug_world,
 };
@@ -57,18 +57,9 @@ use rewardlab_experiments::gridworld_experiments::{
 /// PBRS with and without Φ(terminal) = 0.
 #[derive(Debug, Parser)]
 struct Args {
-    /// Number of seeds per variant.
-    #[arg(long, default_value_t = 20)]
-    seeds: u64,
-    /// Q-learning step size α.
-    #[arg(long, default_value_t = 0.5)]
-    alpha: f64,
-    /// Exploration rate ε (constant).
-    #[arg(long, default_value_t = 0.1)]
-    epsilon: f64,
-    /// Episodes per run.
-    #[arg(long, default_value_t = 1000)]
-    episodes: u64,
+    /// Seeds, α, ε and episodes.
+    #[command(flatten)]
+    learn: LearnArgs,
     /// Output folder.
     #[arg(long, default_value = "runs/shaping_terminal_bug")]
     out: PathBuf,
@@ -88,13 +79,7 @@ fn main() -> anyhow::Result<()> {
             );
         }
     }
-    let settings = LearnSettings {
-        seeds: args.seeds,
-        episodes: args.episodes,
-        max_episode_steps: 200,
-        alpha: args.alpha,
-        epsilon: args.epsilon,
-    };
+    let settings = args.learn.settings();
     let summary = run_experiment("terminal_bug", &world, &variants, &settings, &args.out)?;
     println!("{}", serde_json::to_string_pretty(&summary)?);
     println!(
