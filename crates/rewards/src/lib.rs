@@ -27,6 +27,7 @@ pub mod check;
 pub mod distance;
 pub mod error;
 pub mod goodhart;
+pub mod irl;
 pub mod potential;
 pub mod shaping;
 pub mod tabular;
