@@ -82,7 +82,7 @@ pub enum DemoError {
     Empty(String),
     /// A line that is not a valid trajectory object (bad JSON, a missing, mistyped or
     /// unknown field).
-    #[error("line {line}, column {column}: {message}")]
+    #[error("line {line}, column {column}: not a valid trajectory: {message}")]
     Json {
         /// 1-based line.
         line: usize,
