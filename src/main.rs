@@ -153,6 +153,9 @@ enum Command {
     Shaping(cli::shaping::ShapingCmd),
     /// Distance between two rewards on a tabular model (STARC, EPIC, DARD) and the regret.
     Distance(cli::distance::DistanceArgs),
+    /// Inverse RL on a tabular env: learn a reward from demonstrations (MaxEnt, MCE) or clone
+    /// the policy (bc), and judge it against the true reward (policy match, returns, STARC).
+    Irl(cli::irl::IrlArgs),
     /// Solve a built-in gridworld with value iteration; print values and the greedy policy and
     /// write a heatmap under runs/quickstart/.
     Quickstart {
@@ -242,6 +245,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         } => cli::quickstart::run(&env, &env_args, &runs_dir),
         Command::Shaping(cmd) => cli::shaping::run(&cmd),
         Command::Distance(args) => cli::distance::run(&args),
+        Command::Irl(args) => cli::irl::run(&args),
     }
 }
 

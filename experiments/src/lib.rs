@@ -25,6 +25,9 @@ use serde::Serialize;
 
 pub mod gridworld_common;
 pub mod gridworld_experiments;
+pub mod irl_gridworld;
+pub mod irl_multitask;
+pub mod irl_transfer;
 pub mod starc_experiment;
 
 /// Name of the summary file.

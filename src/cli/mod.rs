@@ -4,6 +4,7 @@ pub mod bench;
 pub mod distance;
 pub mod envs;
 pub mod eval;
+pub mod irl;
 pub mod play;
 pub mod plot;
 pub mod quickstart;

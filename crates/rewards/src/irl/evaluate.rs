@@ -15,7 +15,7 @@
 //!   transitions the dynamics cannot produce carry no evidence and are left out.
 
 use ndarray::{Array2, Array3};
-use rewardlab_core::mdp::{Mdp, argmax_lowest, evaluate_actions, expected_return};
+use rewardlab_core::mdp::{Mdp, argmax_lowest, evaluate_actions, evaluate_policy};
 use serde::Serialize;
 
 use crate::RewardsError;
@@ -60,8 +60,10 @@ impl Truth {
     /// `mdp` carries the true reward and γ; `expert` is the demonstrator's policy (S × A);
     /// `visited` marks the states the expert acted in.
     pub fn new(mdp: &Mdp, expert: &Array2<f64>, visited: Vec<bool>) -> Result<Self, RewardsError> {
-        let expert_return = expected_return(mdp, expert)?;
-        Self::with_expert_return(mdp, expert_return, visited)
+        // Policy evaluation, not `expected_return`: it also takes γ = 1 when the expert ends
+        // its episodes, the undiscounted tasks finite-horizon IRL is run on.
+        let values = evaluate_policy(mdp, expert)?;
+        Self::with_expert_return(mdp, mdp.initial().dot(&values), visited)
     }
 
     /// As [`Truth::new`] when the expert's policy is unknown (demonstrations from a file):
