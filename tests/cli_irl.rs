@@ -191,7 +191,8 @@ fn a_demos_file_reproduces_the_sampled_run() {
         }
     }
 
-    // Without rewards the expert's return is J*, and the text report says so.
+    // Without (or with wrong) recorded rewards the expert's return is the same: the steps
+    // are scored by the model's reward.
     let stripped: String = std::fs::read_to_string(&demos)
         .expect("demos")
         .lines()
@@ -213,8 +214,10 @@ fn a_demos_file_reproduces_the_sampled_run() {
     ]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let report = text(&out.stdout);
-    assert!(report.contains("J*"), "{report}");
+    assert!(report.contains("under the model's reward"), "{report}");
     assert!(report.contains("8 trajectories"), "{report}");
+    let bare_json = irl_json(&["--algo", "bc", "--demos", &bare.display().to_string()]);
+    assert_eq!(bare_json["true_return_expert"], read["true_return_expert"]);
 }
 
 #[test]

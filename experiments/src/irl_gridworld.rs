@@ -336,7 +336,7 @@ fn fit(
                 };
                 (rho, Domain::State, config)
             };
-            let mut model = LinearReward::new(Features::OneHot(domain), s_n, a_n);
+            let mut model = LinearReward::new(Features::OneHot(domain), s_n, a_n)?;
             let result = if algo == Algo::Mce {
                 mce_irl(&env.mdp, &expert, &mut model, &config)
             } else {

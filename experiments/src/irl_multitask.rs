@@ -270,7 +270,7 @@ fn shared_model(map: &TaskMap, class: SharedClass) -> anyhow::Result<LinearRewar
             Features::matrix(Domain::NextState, matrix, n, 4)?
         }
     };
-    Ok(LinearReward::new(features, n, 4))
+    Ok(LinearReward::new(features, n, 4)?)
 }
 
 /// Probability that the deterministic policy `actions` ever enters a hazard from `mdp`'s

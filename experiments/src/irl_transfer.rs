@@ -278,7 +278,7 @@ fn fit_of(
 ) -> anyhow::Result<Fit> {
     let (n, m) = (mdp.n_states(), mdp.n_actions());
     let scaled = reward / temperature;
-    let mut model = LinearReward::new(Features::OneHot(Domain::Transition), n, m);
+    let mut model = LinearReward::new(Features::OneHot(Domain::Transition), n, m)?;
     let flat: Vec<f64> = scaled.iter().copied().collect();
     model.set_params(&flat)?;
     let (objective, _) = mce_objective(mdp, expert_occ, &model, Horizon::Infinite, 1e-12)?;
@@ -350,7 +350,7 @@ fn learn(
     config: &TransferConfig,
     seed: u64,
 ) -> anyhow::Result<(Array3<f64>, Vec<rewardlab_rewards::irl::IrlIteration>, bool)> {
-    let mut model = LinearReward::new(Features::OneHot(domain), mdp.n_states(), mdp.n_actions());
+    let mut model = LinearReward::new(Features::OneHot(domain), mdp.n_states(), mdp.n_actions())?;
     let irl = IrlConfig {
         seed,
         ..config.irl.clone()
@@ -361,8 +361,8 @@ fn learn(
 }
 
 /// Runs the experiment on `map_text` into `out_dir`: run folders (fit histories and
-/// judgements per learned candidate and seed), `metrics.csv`, `starc.{png,svg}`,
-/// `return.{png,svg}` and `summary.json`.
+/// judgements per learned candidate and seed), `metrics.csv`, `starc_<setting>.{png,svg}`,
+/// `return_<setting>.{png,svg}` and `summary.json`.
 pub fn run_transfer(
     map_text: &str,
     config: &TransferConfig,
@@ -539,38 +539,42 @@ fn stat(c: &CandidateResult, i: usize, f: impl Fn(&Judged) -> f64) -> (f64, f64)
 }
 
 fn plot(out: &Output, result: &TransferResult) -> anyhow::Result<()> {
-    let bars = |f: &dyn Fn(&Judged) -> f64| -> Vec<Bar> {
-        let mut bars = Vec::new();
-        for (i, setting) in result.settings.iter().enumerate() {
-            for c in &result.candidates {
-                let (mean, std) = stat(c, i, f);
-                bars.push(Bar {
-                    label: format!("{setting}: {}", c.name),
-                    value: mean,
-                    error: (c.judged.len() > 1).then_some(std),
-                });
-            }
-        }
-        bars
-    };
-    let starc = bars(&|j| j.starc);
-    out.both("starc", |p| {
-        plot_bars(
-            &starc,
-            p,
-            "STARC distance to the truth, on each setting's dynamics and γ",
-            "STARC",
-        )
-    })?;
-    let ratio = bars(&|j| j.return_ratio);
-    out.both("return", |p| {
-        plot_bars(
-            &ratio,
-            p,
-            "True return of each reward's optimal policy / J*",
-            "J / J*",
-        )
-    })?;
+    // One chart per setting: six labelled bars read at a glance, where one chart of all
+    // 24 (setting, candidate) bars was too wide to read.
+    for (i, setting) in result.settings.iter().enumerate() {
+        let bars = |f: &dyn Fn(&Judged) -> f64| -> Vec<Bar> {
+            result
+                .candidates
+                .iter()
+                .map(|c| {
+                    let (mean, std) = stat(c, i, f);
+                    Bar {
+                        label: c.name.clone(),
+                        value: mean,
+                        error: (c.judged.len() > 1).then_some(std),
+                    }
+                })
+                .collect()
+        };
+        let starc = bars(&|j| j.starc);
+        out.both(&format!("starc_{setting}"), |p| {
+            plot_bars(
+                &starc,
+                p,
+                &format!("{setting}: STARC distance to the truth (this setting's τ and γ)"),
+                "STARC",
+            )
+        })?;
+        let ratio = bars(&|j| j.return_ratio);
+        out.both(&format!("return_{setting}"), |p| {
+            plot_bars(
+                &ratio,
+                p,
+                &format!("{setting}: true return of each reward's optimal policy / J*"),
+                "J / J*",
+            )
+        })?;
+    }
     Ok(())
 }
 
@@ -674,7 +678,12 @@ mod tests {
         let learned = get("learned_sas")?;
         let twin = get("learned_sas_shaped")?;
         assert!((learned.fits[0].objective - twin.fits[0].objective).abs() < 1e-8);
-        assert!(tmp.path().join("irl_transfer").join("starc.png").is_file());
+        assert!(
+            tmp.path()
+                .join("irl_transfer")
+                .join("starc_gamma.png")
+                .is_file()
+        );
         Ok(())
     }
 }

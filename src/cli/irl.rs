@@ -9,9 +9,11 @@
 //!   trajectory-level and always needs `--horizon` (and deterministic dynamics).
 //! - **Data**, one of:
 //!   - `--demos FILE`: a JSON-lines demonstrations file ([`rewardlab_rewards::irl::demos`]),
-//!     checked against the model. The expert's policy is unknown, so its return is the
-//!     demonstrations' mean discounted return when every line records `rewards`, else J*
-//!     (the text report says which). Cannot be combined with `--expert`, `--temperature`,
+//!     checked against the model (ids, every step possible, starts where the model can
+//!     start). The expert's policy is unknown, so its return is the demonstrations' mean
+//!     discounted return scored by the model's reward (not by any `rewards` the file
+//!     records, which may be another reward's); truncated trajectories understate it.
+//!     Cannot be combined with `--expert`, `--temperature`,
 //!     `--episodes`, `--max-steps` or `--exact`.
 //!   - `--expert optimal|boltzmann|mce` (default `optimal`, `--temperature` default 1, unused
 //!     by `optimal`): `--episodes` (default 100) episodes sampled with `--seed` (default 0),
@@ -47,7 +49,7 @@ use std::path::{Path, PathBuf};
 
 use ndarray::{Array2, Array3, Axis};
 use rewardlab_core::mdp::Mdp;
-use rewardlab_envs::tabular_model::{self, GammaSource, TabularModel};
+use rewardlab_envs::tabular_model::TabularModel;
 use rewardlab_rewards::RewardsError;
 use rewardlab_rewards::irl::{
     self, Demos, Domain, Expert, Features, Horizon, IrlConfig, IrlReport, IrlResult, LinearReward,
@@ -55,7 +57,7 @@ use rewardlab_rewards::irl::{
 };
 use serde_json::json;
 
-use super::{CliError, EnvArg, kwargs, print_line};
+use super::{CliError, EnvArg, print_line, tabular_model_with_gamma};
 
 /// Episode cap of sampled demonstrations without `--horizon` or `--max-steps`.
 const DEFAULT_MAX_STEPS: usize = 500;
@@ -310,17 +312,7 @@ fn load_model(args: &IrlArgs) -> Result<(TabularModel, &'static str), CliError> 
             "--gamma must be in (0, 1], got {g}"
         )));
     }
-    let mut model =
-        tabular_model::model(&args.env, &kwargs(&args.env_args)).map_err(CliError::usage)?;
-    let gamma_from = match (args.gamma, model.gamma_source) {
-        (Some(g), _) => {
-            model.mdp = model.mdp.with_gamma(g).map_err(CliError::usage)?;
-            "--gamma"
-        }
-        (None, GammaSource::Env) => "the env's own",
-        (None, GammaSource::Default) => "the default: the env defines none",
-    };
-    Ok((model, gamma_from))
+    tabular_model_with_gamma(&args.env, &args.env_args, args.gamma)
 }
 
 /// The reward class of `--features` and `--reward`.
@@ -444,17 +436,10 @@ fn expert_data(args: &IrlArgs, mdp: &Mdp, horizon: Horizon) -> Result<ExpertData
             .occupancy(gamma, args.horizon)
             .map_err(CliError::usage)?;
         let visited = demos.visited();
-        let (expert_return, which) = match demos.mean_return(gamma) {
-            Some(r) => (r, "their mean discounted return"),
-            None => {
-                let truth =
-                    Truth::with_expert_return(mdp, 0.0, visited.clone()).map_err(planning)?;
-                (
-                    truth.optimal_return().map_err(planning)?,
-                    "J* (the file records no rewards)",
-                )
-            }
-        };
+        // The file's own `rewards` may be another reward's; score the steps by the model's.
+        let (_, true_reward) = mdp.to_dense().map_err(CliError::usage)?;
+        let expert_return = demos.mean_return_under(&true_reward, gamma);
+        let which = "their mean discounted return under the model's reward";
         let truth = Truth::with_expert_return(mdp, expert_return, visited).map_err(planning)?;
         return Ok(ExpertData {
             occupancy,
@@ -530,7 +515,8 @@ fn learn(
         return Ok(Outcome { report, fit: None });
     }
     let domain = features.domain();
-    let mut model = LinearReward::new(features, mdp.n_states(), mdp.n_actions());
+    let mut model =
+        LinearReward::new(features, mdp.n_states(), mdp.n_actions()).map_err(CliError::usage)?;
     let fitted = match algo {
         Algo::MaxEnt => irl::maxent_irl(mdp, &data.occupancy, &mut model, config),
         _ => irl::mce_irl(mdp, &data.occupancy, &mut model, config),

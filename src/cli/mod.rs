@@ -102,3 +102,24 @@ pub fn kwargs(args: &[EnvArg]) -> Vec<(String, String)> {
         .map(|a| (a.key.clone(), a.value.clone()))
         .collect()
 }
+
+/// The tabular model of `env` with the reward commands' γ rule: `gamma` if given, else the
+/// env's own (gridworld maps), else the default for envs that define none. Returns the model
+/// and where γ came from, for the text reports. Every failure is bad input.
+pub fn tabular_model_with_gamma(
+    env: &str,
+    env_args: &[EnvArg],
+    gamma: Option<f64>,
+) -> Result<(rewardlab_envs::tabular_model::TabularModel, &'static str), CliError> {
+    use rewardlab_envs::tabular_model::{self, GammaSource};
+    let mut model = tabular_model::model(env, &kwargs(env_args)).map_err(CliError::usage)?;
+    let gamma_from = match (gamma, model.gamma_source) {
+        (Some(g), _) => {
+            model.mdp = model.mdp.with_gamma(g).map_err(CliError::usage)?;
+            "--gamma"
+        }
+        (None, GammaSource::Env) => "the env's own",
+        (None, GammaSource::Default) => "the default: the env defines none",
+    };
+    Ok((model, gamma_from))
+}

@@ -24,13 +24,13 @@
 use std::io::Write as _;
 
 use rewardlab_core::mdp::Mdp;
-use rewardlab_envs::tabular_model::{self, GammaSource, TabularModel};
+use rewardlab_envs::tabular_model::TabularModel;
 use rewardlab_rewards::check::{check_pbrs, compare_optimal_policies};
 use rewardlab_rewards::potential::{goal_states, steps_to_goal};
 use rewardlab_rewards::shaping::TerminalPotential;
 use rewardlab_rewards::{InvarianceReport, PotentialName, TabularPotential, tabular};
 
-use super::{CliError, EnvArg, kwargs, print_line};
+use super::{CliError, EnvArg, print_line, tabular_model_with_gamma};
 
 /// Most differing states the text report lists one by one.
 const LISTED_STATES: usize = 20;
@@ -155,16 +155,7 @@ fn evaluate(args: &CheckArgs) -> Result<Checked, CliError> {
             )));
         }
     }
-    let mut model =
-        tabular_model::model(&args.env, &kwargs(&args.env_args)).map_err(CliError::usage)?;
-    let gamma_from = match (args.gamma, model.gamma_source) {
-        (Some(g), _) => {
-            model.mdp = model.mdp.with_gamma(g).map_err(CliError::usage)?;
-            "--gamma"
-        }
-        (None, GammaSource::Env) => "the env's own",
-        (None, GammaSource::Default) => "the default: the env defines none",
-    };
+    let (model, gamma_from) = tabular_model_with_gamma(&args.env, &args.env_args, args.gamma)?;
     let mdp = &model.mdp;
     let planning = |e: rewardlab_rewards::RewardsError| {
         CliError::Usage(format!("{} (γ = {}): {e}", args.env, mdp.gamma()))

@@ -38,7 +38,7 @@
 //!
 //! Writes under `--out`: one run folder per candidate (and seed) with the IRL fit curve
 //! (`irl/objective`, `irl/grad_norm`, `irl/occupancy_gap`) and `eval/<setting>/<metric>`,
-//! `metrics.csv`, `starc.{png,svg}` and `return.{png,svg}` (bars per setting × candidate,
+//! `metrics.csv`, `starc_<setting>.{png,svg}` and `return_<setting>.{png,svg}` (bars per candidate,
 //! mean ± std over seeds), `summary.json` (`variants.<candidate>.settings.<setting>.{starc,
 //! epic, true_return, return_ratio, regret, policy_match}` and the fit numbers).
 //!

@@ -217,6 +217,16 @@ pub enum DemoError {
         /// The last state.
         state: usize,
     },
+    /// A trajectory starting in a state the model's initial distribution never starts in.
+    #[error(
+        "line {line}: the trajectory starts in state {state}, where the model never starts an episode (its initial probability is 0)"
+    )]
+    Start {
+        /// 1-based line.
+        line: usize,
+        /// The first state.
+        state: usize,
+    },
     /// The policy given to [`Demos::sample`] is not an (S, A) table of distributions.
     #[error("invalid policy: {0}")]
     Policy(PlanError),
@@ -361,6 +371,12 @@ impl Demos {
     pub fn check_against(&self, mdp: &Mdp) -> Result<(), DemoError> {
         self.check_size(mdp)?;
         for (t, &line) in self.trajectories.iter().zip(&self.lines) {
+            // IRL propagates the learner from the model's μ0, so a demonstration that starts
+            // elsewhere describes occupancy no learner can match.
+            let start = t.obs[0];
+            if mdp.initial()[start] <= 0.0 {
+                return Err(DemoError::Start { line, state: start });
+            }
             for (step, (pair, &action)) in t.obs.windows(2).zip(&t.acts).enumerate() {
                 let (state, next) = (pair[0], pair[1]);
                 if mdp.is_terminal(state) {
@@ -568,6 +584,21 @@ impl Demos {
             }
         }
         mask
+    }
+
+    /// The mean over trajectories of Σ_t γ^t R(s_t, a_t, s_{t+1}) under `reward` (an (S, A, S)
+    /// tensor, e.g. the model's true reward): what the demonstrations earned by the model's
+    /// account, whatever (if anything) they recorded. Steps outside the tensor count 0.
+    pub fn mean_return_under(&self, reward: &Array3<f64>, gamma: f64) -> f64 {
+        let mut total = 0.0;
+        for t in &self.trajectories {
+            let mut discount = 1.0;
+            for (pair, &a) in t.obs.windows(2).zip(&t.acts) {
+                total += discount * reward.get([pair[0], a, pair[1]]).copied().unwrap_or(0.0);
+                discount *= gamma;
+            }
+        }
+        total / self.len().max(1) as f64
     }
 
     /// The mean over trajectories of the recorded return Σ_t γ^t r_t (γ = 1: the undiscounted

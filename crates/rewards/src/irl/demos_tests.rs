@@ -239,6 +239,13 @@ fn check_against_accepts_a_valid_run_and_names_impossible_steps() {
         "{msg}"
     );
 
+    // The chain always starts in 0; a demonstration from 1 cannot be matched by a learner.
+    let msg = check("\n{\"obs\": [1, 2], \"acts\": [0], \"terminal\": false}");
+    assert!(
+        msg.starts_with("line 2: the trajectory starts in state 1"),
+        "{msg}"
+    );
+
     let other = Demos::new(vec![traj(&[0, 1], &[0], false, None)], 5, 2).expect("valid");
     assert!(matches!(
         other.check_against(&m),

@@ -13,11 +13,17 @@
 //!   the ambiguity MCE demonstrations leave; EPIC removes shaping only, so it also measures
 //!   how the reward is spread over s′. EPIC's coverage is τ(s′|s, a) over uniform (s, a):
 //!   transitions the dynamics cannot produce carry no evidence and are left out.
+//!
+//! The judged policy is always the *infinite-horizon* optimal policy of the learned reward
+//! under the model's γ, also for a finite-horizon fit (it is what an agent planning with the
+//! reward would do). With γ = 1 a partly fitted reward that pays around a loop has no optimal
+//! policy, and judging fails with the planner's error rather than inventing one.
 
 use ndarray::{Array2, Array3};
 use rewardlab_core::mdp::{Mdp, argmax_lowest, evaluate_actions, evaluate_policy};
 use serde::Serialize;
 
+use super::model::zero_terminal_rows;
 use crate::RewardsError;
 use crate::check::{optimal_action_sets, solve_exact};
 use crate::distance::{
@@ -139,10 +145,13 @@ impl Truth {
         self.report(algo, &actions, None, None)
     }
 
-    /// (STARC, EPIC) between `learned` and the true reward.
+    /// (STARC, EPIC) between `learned` and the true reward; `learned`'s terminal rows are
+    /// taken as 0 (never collected), as the truth's are.
     pub fn distances(&self, learned: &Array3<f64>) -> Result<(f64, f64), RewardsError> {
         let model = &self.distance_model;
-        let learned = model.reward(learned.clone())?;
+        let mut learned = learned.clone();
+        zero_terminal_rows(&mut learned, self.mdp.terminal());
+        let learned = model.reward(learned)?;
         let truth = model.reward(self.reward.clone())?;
         let opts = CanonOptions {
             coverage: Some(model.tau().clone()),
@@ -161,7 +170,8 @@ impl Truth {
         Ok((starc, epic))
     }
 
-    /// Fractions of (visited, all) non-terminal states where `actions[s]` is optimal.
+    /// Fractions of (visited, all) non-terminal states where `actions[s]` is optimal (a
+    /// missing entry counts as a miss); 1 over an empty set.
     pub fn policy_match(&self, actions: &[usize]) -> (f64, f64) {
         let fraction = |mask: &dyn Fn(usize) -> bool| {
             let states: Vec<usize> = (0..self.mdp.n_states())
@@ -172,7 +182,11 @@ impl Truth {
             }
             let hits = states
                 .iter()
-                .filter(|&&s| self.optimal_sets[s].contains(&actions[s]))
+                .filter(|&&s| {
+                    actions
+                        .get(s)
+                        .is_some_and(|a| self.optimal_sets[s].contains(a))
+                })
                 .count();
             hits as f64 / states.len() as f64
         };

@@ -21,7 +21,7 @@ use rand_distr::{Distribution as _, Normal};
 use rewardlab_core::mdp::Mdp;
 use serde::{Deserialize, Serialize};
 
-use super::model::RewardModel;
+use super::model::{RewardModel, zero_terminal_rows};
 use super::optim::{Optimizer, OptimizerKind};
 use super::soft::{Horizon, Policy, SoftPlan, occupancy, soft_plan};
 use crate::RewardsError;
@@ -126,7 +126,7 @@ pub struct IrlIteration {
 pub struct IrlResult {
     /// The final parameters.
     pub params: Vec<f64>,
-    /// R_θ(s, a, s′) of the final parameters.
+    /// R_θ(s, a, s′) of the final parameters, 0 in terminal rows.
     pub reward: Array3<f64>,
     /// The soft-optimal policy of the final reward (the learner's imitation policy).
     pub policy: Policy,
@@ -195,7 +195,18 @@ pub fn mce_objective(
     soft_tolerance: f64,
 ) -> Result<(f64, Vec<f64>), RewardsError> {
     check_expert(mdp, expert)?;
-    let reward = model.reward();
+    let mut reward = model.reward();
+    if reward.dim() != expert.dim() {
+        return Err(RewardsError::Invalid {
+            name: "reward model",
+            reason: format!(
+                "its reward has shape {:?}, expected {:?}",
+                reward.dim(),
+                expert.dim()
+            ),
+        });
+    }
+    zero_terminal_rows(&mut reward, mdp.terminal());
     let m = with_reward(mdp, &reward)?;
     let plan = soft_plan(&m, horizon, None, soft_tolerance)?;
     let rho = occupancy(&m, &plan.policy, horizon)?;
@@ -246,7 +257,7 @@ pub struct IrlTask<'a> {
 /// What a multi-task fit learned for one task.
 #[derive(Debug, Clone)]
 pub struct TaskFit {
-    /// The task's full reward R_base + R_θ.
+    /// The task's full reward R_base + R_θ, 0 in the task's terminal rows.
     pub reward: Array3<f64>,
     /// Its soft-optimal policy.
     pub policy: Policy,
@@ -259,7 +270,8 @@ pub struct TaskFit {
 pub struct MultiTaskResult {
     /// The shared parameters.
     pub params: Vec<f64>,
-    /// R_θ, the shared learned term.
+    /// R_θ, the shared learned term (not masked: a state terminal in one task may be
+    /// ordinary in another).
     pub shared: Array3<f64>,
     /// One entry per task.
     pub tasks: Vec<TaskFit>,
@@ -336,6 +348,16 @@ fn fit(
             });
         }
     }
+    let dim = model.reward().dim();
+    if let Some(task) = tasks.iter().find(|t| t.expert.dim() != dim) {
+        return Err(RewardsError::Invalid {
+            name: "reward model",
+            reason: format!(
+                "its reward has shape {dim:?}, but the task's model needs {:?}",
+                task.expert.dim()
+            ),
+        });
+    }
     let mut theta = model.params();
     if config.init_scale > 0.0 {
         let mut rng = rewardlab_core::rng::rng_from_seed(config.seed);
@@ -357,10 +379,11 @@ fn fit(
         let mut occupancy_gap = 0.0f64;
         let mut fits = Vec::with_capacity(tasks.len());
         for (task, warm) in tasks.iter().zip(&mut warm) {
-            let reward = match task.base {
+            let mut reward = match task.base {
                 Some(base) => base + &shared,
                 None => shared.clone(),
             };
+            zero_terminal_rows(&mut reward, task.mdp.terminal());
             let m = with_reward(task.mdp, &reward)?;
             let p = pass(&m, warm.as_deref())?;
             let diff = task.expert - &p.occupancy;

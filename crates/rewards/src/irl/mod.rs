@@ -30,7 +30,7 @@
 //! let expert = Expert::Optimal.policy(mdp)?;
 //! let rho = irl::occupancy(mdp, &Policy::Stationary(expert.clone()), Horizon::Infinite)?;
 //! let (n, m) = (mdp.n_states(), mdp.n_actions());
-//! let mut reward = LinearReward::new(Features::OneHot(Domain::StateAction), n, m);
+//! let mut reward = LinearReward::new(Features::OneHot(Domain::StateAction), n, m)?;
 //! let config = IrlConfig { learning_rate: 0.1, max_iterations: 50, ..IrlConfig::default() };
 //! let fit = irl::mce_irl(mdp, &rho, &mut reward, &config)?;
 //! let visited = (0..n).map(|s| rho.index_axis(Axis(0), s).sum() > 0.0).collect();
@@ -60,7 +60,7 @@ pub use fit::{
     IrlConfig, IrlIteration, IrlResult, IrlTask, MultiTaskResult, TaskFit, maxent_irl, mce_irl,
     mce_irl_multitask, mce_objective,
 };
-pub use model::{Domain, Features, LinearReward, RewardModel};
+pub use model::{Domain, Features, LinearReward, RewardModel, zero_terminal_rows};
 pub use optim::{Optimizer, OptimizerKind};
 pub use soft::{Horizon, Policy, SoftPlan, occupancy, soft_plan};
 

@@ -194,16 +194,23 @@ pub struct LinearReward {
 }
 
 impl LinearReward {
-    /// θ = 0. A feature matrix must have been checked for this model's sizes
-    /// ([`Features::matrix`]).
-    pub fn new(features: Features, n_states: usize, n_actions: usize) -> Self {
+    /// θ = 0. Fails when a feature matrix does not have one row per entry of its domain on
+    /// this model (build matrices with [`Features::matrix`], which checks that too).
+    pub fn new(
+        features: Features,
+        n_states: usize,
+        n_actions: usize,
+    ) -> Result<Self, RewardsError> {
+        if let Features::Matrix { domain, matrix } = &features {
+            Features::matrix(*domain, matrix.clone(), n_states, n_actions)?;
+        }
         let theta = vec![0.0; features.dim(n_states, n_actions)];
-        Self {
+        Ok(Self {
             features,
             theta,
             n_states,
             n_actions,
-        }
+        })
     }
 
     /// The features.
@@ -260,6 +267,17 @@ impl RewardModel for LinearReward {
             Features::Matrix { matrix, .. } => {
                 matrix.t().dot(&ndarray::aview1(&on_domain)).to_vec()
             }
+        }
+    }
+}
+
+/// Sets R(s, ·, ·) = 0 for every terminal s: rewards there are never collected (the model
+/// absorbs with reward 0), so a learned tensor carries zeros there, as the truth does, and
+/// no distance counts entries no policy can earn.
+pub fn zero_terminal_rows(reward: &mut Array3<f64>, terminal: &[bool]) {
+    for (s, mut row) in reward.outer_iter_mut().enumerate() {
+        if terminal.get(s).copied().unwrap_or(false) {
+            row.fill(0.0);
         }
     }
 }

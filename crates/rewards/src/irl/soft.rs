@@ -188,6 +188,16 @@ pub fn occupancy(
 ) -> Result<Array3<f64>, RewardsError> {
     horizon.validate(mdp.gamma())?;
     let (n, m, gamma) = (mdp.n_states(), mdp.n_actions(), mdp.gamma());
+    let tables: Vec<&Array2<f64>> = match policy {
+        Policy::Stationary(p) => vec![p],
+        Policy::PerStep(steps) => steps.iter().collect(),
+    };
+    if tables.is_empty() || tables.iter().any(|p| p.dim() != (n, m)) {
+        return Err(RewardsError::Invalid {
+            name: "policy",
+            reason: format!("every table must have shape ({n}, {m}), and there must be one"),
+        });
+    }
     let mut rho = Array3::zeros((n, m, n));
     let add = |d: &[f64], pi: ArrayView2<'_, f64>, weight: f64, rho: &mut Array3<f64>| {
         for (s, &ds) in d.iter().enumerate() {

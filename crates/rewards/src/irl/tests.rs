@@ -80,7 +80,7 @@ fn gradient_matches_finite_differences() -> Result<(), RewardsError> {
         (Domain::Transition, Horizon::Finite(7)),
         (Domain::State, Horizon::Finite(4)),
     ] {
-        let mut model = LinearReward::new(random_features(domain, &mdp, 4, 9), 6, 3);
+        let mut model = LinearReward::new(random_features(domain, &mdp, 4, 9), 6, 3)?;
         let theta = vec![0.3, -0.5, 0.8, 0.1];
         model.set_params(&theta)?;
         let (_, grad) = mce_objective(&mdp, &expert, &model, horizon, 1e-14)?;
@@ -113,7 +113,7 @@ fn mce_irl_recovers_an_mce_experts_reward_up_to_shaping() -> Result<(), RewardsE
         &Policy::Stationary(expert_pi.clone()),
         Horizon::Infinite,
     )?;
-    let mut model = LinearReward::new(Features::OneHot(Domain::Transition), 6, 3);
+    let mut model = LinearReward::new(Features::OneHot(Domain::Transition), 6, 3)?;
     let config = IrlConfig {
         learning_rate: 0.05,
         max_iterations: 20_000,
@@ -147,7 +147,7 @@ fn mce_irl_recovers_an_mce_experts_reward_up_to_shaping() -> Result<(), RewardsE
     // does not recover the reward exactly: the test above can fail.
     let boltzmann = Expert::Boltzmann { temperature }.policy(&mdp)?;
     let expert_b = occupancy(&mdp, &Policy::Stationary(boltzmann), Horizon::Infinite)?;
-    let mut model = LinearReward::new(Features::OneHot(Domain::Transition), 6, 3);
+    let mut model = LinearReward::new(Features::OneHot(Domain::Transition), 6, 3)?;
     let fitted_b = mce_irl(&mdp, &expert_b, &mut model, &config)?;
     let (starc_b, _) = truth.distances(&fitted_b.reward)?;
     assert!(
@@ -161,7 +161,7 @@ fn mce_irl_recovers_an_mce_experts_reward_up_to_shaping() -> Result<(), RewardsE
 fn finite_horizon_tends_to_the_infinite_one() -> Result<(), RewardsError> {
     let mdp = random_model(7, 5, 0.8);
     let model = {
-        let mut m = LinearReward::new(random_features(Domain::StateAction, &mdp, 3, 2), 7, 3);
+        let mut m = LinearReward::new(random_features(Domain::StateAction, &mdp, 3, 2), 7, 3)?;
         m.set_params(&[1.0, -0.4, 0.6])?;
         m
     };
@@ -197,7 +197,7 @@ fn finite_horizon_tends_to_the_infinite_one() -> Result<(), RewardsError> {
     };
     let fit_with = |horizon: Horizon, config: &IrlConfig| -> Result<Vec<f64>, RewardsError> {
         let expert = occupancy(&mdp, &Policy::Stationary(expert_pi.clone()), horizon)?;
-        let mut m = LinearReward::new(random_features(Domain::StateAction, &mdp, 3, 2), 7, 3);
+        let mut m = LinearReward::new(random_features(Domain::StateAction, &mdp, 3, 2), 7, 3)?;
         Ok(mce_irl(&mdp, &expert, &mut m, config)?.params)
     };
     let theta_inf = fit_with(Horizon::Infinite, &config)?;
@@ -232,7 +232,7 @@ fn maxent_equals_finite_horizon_mce_on_deterministic_dynamics() -> Result<(), Re
         grad_tol: 0.0,
         ..IrlConfig::default()
     };
-    let mut a = LinearReward::new(Features::OneHot(Domain::State), 5, 2);
+    let mut a = LinearReward::new(Features::OneHot(Domain::State), 5, 2)?;
     let mut b = a.clone();
     let maxent = maxent_irl(&mdp, &expert, &mut a, &config)?;
     let mce = mce_irl(&mdp, &expert, &mut b, &config)?;
@@ -306,5 +306,86 @@ fn truth_reports_policy_match_and_returns() -> Result<(), RewardsError> {
         report.starc.is_some_and(|d| d > 0.5) && report.policy_match_visited < 1.0,
         "{report:?}"
     );
+    Ok(())
+}
+
+#[test]
+fn learned_rewards_are_zero_where_nothing_is_collected() -> Result<(), RewardsError> {
+    // A next-state reward equal to the truth: +1 for arriving at the goal. Its one-hot
+    // parameter also lands in the goal's own (terminal) row, which no policy can collect.
+    let mdp = corridor(0.9);
+    let mut model = LinearReward::new(Features::OneHot(Domain::NextState), 5, 2)?;
+    model.set_params(&[0.0, 0.0, 0.0, 0.0, 1.0])?;
+    assert_eq!(model.reward()[[4, 0, 4]], 1.0);
+    let expert = Expert::Optimal.policy(&mdp)?;
+    let truth = Truth::new(&mdp, &expert, vec![true; 5])?;
+    let (starc, _) = truth.distances(&model.reward())?;
+    assert!(starc < 1e-9, "terminal rows must not count: STARC {starc}");
+    // Fits hand back tensors with those rows zeroed.
+    let rho = occupancy(&mdp, &Policy::Stationary(expert), Horizon::Infinite)?;
+    let config = IrlConfig {
+        max_iterations: 5,
+        ..IrlConfig::default()
+    };
+    let fitted = mce_irl(&mdp, &rho, &mut model, &config)?;
+    assert!(
+        fitted
+            .reward
+            .index_axis(ndarray::Axis(0), 4)
+            .iter()
+            .all(|&r| r == 0.0)
+    );
+    assert!(
+        fitted.params[4] > 1.0,
+        "the goal parameter itself is learned: {:?}",
+        fitted.params
+    );
+    // A feature matrix of the wrong height is refused, not a panic later.
+    let short = Features::Matrix {
+        domain: Domain::State,
+        matrix: Array2::zeros((3, 2)),
+    };
+    assert!(LinearReward::new(short, 5, 2).is_err());
+    Ok(())
+}
+
+#[test]
+fn l2_shrinks_the_fit_and_a_seed_fixes_the_start() -> Result<(), RewardsError> {
+    let mdp = random_model(6, 4, 0.9);
+    let expert = expert_occupancy(&mdp, Expert::Mce { temperature: 0.5 }, Horizon::Infinite);
+    let fit = |l2: f64, init_scale: f64, seed: u64| -> Result<IrlResult, RewardsError> {
+        let mut model = LinearReward::new(Features::OneHot(Domain::StateAction), 6, 3)?;
+        let config = IrlConfig {
+            l2,
+            init_scale,
+            seed,
+            learning_rate: 0.05,
+            max_iterations: 5000,
+            grad_tol: 1e-7,
+            occupancy_tol: 0.0,
+            ..IrlConfig::default()
+        };
+        mce_irl(&mdp, &expert, &mut model, &config)
+    };
+    let norm = |p: &[f64]| p.iter().map(|x| x * x).sum::<f64>().sqrt();
+    let plain = fit(0.0, 0.0, 0)?;
+    let ridge = fit(0.5, 0.0, 0)?;
+    assert!(ridge.converged, "{:?}", ridge.history.last());
+    // At the regularised optimum the occupancy gap balances λθ, so the fit is smaller and
+    // the learner no longer matches the expert exactly.
+    assert!(norm(&ridge.params) < 0.9 * norm(&plain.params));
+    let gap = |r: &IrlResult| r.history.last().map_or(f64::NAN, |h| h.occupancy_gap);
+    assert!(
+        gap(&ridge) > 10.0 * gap(&plain),
+        "{} vs {}",
+        gap(&ridge),
+        gap(&plain)
+    );
+    // A random start is a function of the seed.
+    let a = fit(0.0, 0.3, 7)?;
+    let b = fit(0.0, 0.3, 7)?;
+    let c = fit(0.0, 0.3, 8)?;
+    assert_eq!(a.history[0], b.history[0]);
+    assert_ne!(a.history[0], c.history[0]);
     Ok(())
 }
