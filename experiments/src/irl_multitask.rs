@@ -381,14 +381,8 @@ pub fn run_multitask(
     let truth = Truth::new(&held, &held_pi, visited)?;
     let optimal = truth.optimal_return()?;
     let held_base = map.base(map.held_out, &held, 1.0)?;
-    let zero_terminal = |mut r: Array3<f64>| {
-        for s in (0..held.n_states()).filter(|&s| held.is_terminal(s)) {
-            r.index_axis_mut(ndarray::Axis(0), s).fill(0.0);
-        }
-        r
-    };
     let judge = |name: String, reward: Array3<f64>| -> anyhow::Result<HeldOut> {
-        let reward = zero_terminal(reward);
+        // Terminal rows need no masking: judging and planning never collect them.
         let report = truth.judge_reward(&name, &reward)?;
         let actions = optimal_actions(&held, &reward)?;
         Ok(HeldOut {

@@ -260,14 +260,6 @@ pub fn redistribute(mdp: &Mdp, reward: &Array3<f64>) -> Array3<f64> {
     out
 }
 
-/// Zeroes the rows of terminal states (nothing is ever collected there).
-fn zero_terminal_rows(mdp: &Mdp, mut reward: Array3<f64>) -> Array3<f64> {
-    for s in (0..mdp.n_states()).filter(|&s| mdp.is_terminal(s)) {
-        reward.index_axis_mut(ndarray::Axis(0), s).fill(0.0);
-    }
-    reward
-}
-
 /// The objective and policy fit of `reward` (truth units) to the expert on `mdp`.
 fn fit_of(
     mdp: &Mdp,
@@ -356,7 +348,8 @@ fn learn(
         ..config.irl.clone()
     };
     let result = mce_irl(mdp, expert_occ, &mut model, &irl)?;
-    let reward = zero_terminal_rows(mdp, result.reward * config.temperature);
+    // `mce_irl` hands back terminal rows already zeroed.
+    let reward = result.reward * config.temperature;
     Ok((reward, result.history, result.converged))
 }
 

@@ -41,6 +41,16 @@ pub struct InvarianceReport {
     pub differences: Vec<(usize, Vec<usize>, Vec<usize>)>,
 }
 
+/// An optimal policy of `mdp`: in each state the lowest-index action of its optimal set
+/// (0 in terminal states). The one tie-break regret, IRL judging and the experiments share.
+pub fn optimal_actions(mdp: &Mdp) -> Result<Vec<usize>, RewardsError> {
+    let solved = solve_exact(mdp)?;
+    Ok(optimal_action_sets(solved.q.view(), mdp.terminal())
+        .into_iter()
+        .map(|set| set.first().copied().unwrap_or(0))
+        .collect())
+}
+
 /// Optimal values and action values of a model, exact up to round-off.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExactSolution {

@@ -9,16 +9,11 @@ use rewardlab_core::mdp::evaluate_actions;
 
 use super::model::{DistanceModel, Reward};
 use crate::RewardsError;
-use crate::check::{optimal_action_sets, solve_exact};
+use crate::check::optimal_actions;
 
 /// The optimal policy of `r` on the model, lowest index among optimal actions.
 fn optimal_policy(model: &DistanceModel, r: &Reward) -> Result<Vec<usize>, RewardsError> {
-    let mdp = model.with_reward(r)?;
-    let solved = solve_exact(&mdp)?;
-    Ok(optimal_action_sets(solved.q.view(), mdp.terminal())
-        .into_iter()
-        .map(|set| set.first().copied().unwrap_or(0))
-        .collect())
+    optimal_actions(&model.with_reward(r)?)
 }
 
 /// J(π) under `r` from the initial distribution.

@@ -25,7 +25,7 @@ use serde::Serialize;
 
 use super::model::zero_terminal_rows;
 use crate::RewardsError;
-use crate::check::{optimal_action_sets, solve_exact};
+use crate::check::{self, optimal_action_sets, solve_exact};
 use crate::distance::{
     Canon, CanonOptions, Dist, DistanceModel, Norm, epic_distance, starc_distance,
 };
@@ -107,6 +107,8 @@ impl Truth {
 
     /// J* of the true reward from the initial distribution.
     pub fn optimal_return(&self) -> Result<f64, RewardsError> {
+        // The stored sets, not a second solve: lowest index among optimal actions, as in
+        // `check::optimal_actions`.
         let actions: Vec<usize> = self
             .optimal_sets
             .iter()
@@ -228,10 +230,5 @@ pub fn optimal_actions(mdp: &Mdp, reward: &Array3<f64>) -> Result<Vec<usize>, Re
             reason: format!("shape {:?}, expected ({n}, {m}, {n})", reward.dim()),
         });
     }
-    let learned = mdp.map_rewards(|s, a, next, _| reward[[s, a, next]])?;
-    let solved = solve_exact(&learned)?;
-    Ok(optimal_action_sets(solved.q.view(), learned.terminal())
-        .into_iter()
-        .map(|set| set.first().copied().unwrap_or(0))
-        .collect())
+    check::optimal_actions(&mdp.map_rewards(|s, a, next, _| reward[[s, a, next]])?)
 }

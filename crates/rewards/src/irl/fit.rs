@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 
 use super::model::{RewardModel, zero_terminal_rows};
 use super::optim::{Optimizer, OptimizerKind};
-use super::soft::{Horizon, Policy, SoftPlan, occupancy, soft_plan};
+use super::soft::{Horizon, Policy, SoftPlan, log_sum_exp, occupancy, soft_plan};
 use crate::RewardsError;
 
 /// Settings of [`mce_irl`] and [`maxent_irl`]; the defaults follow `imitation`'s MCE IRL.
@@ -468,18 +468,15 @@ fn maxent_pass(mdp: &Mdp, next: &[usize], h: usize) -> Result<Pass, RewardsError
     // Backward: log Z_t(s) = log Σ_a exp(r(s, a) + γ log Z_{t+1}(next(s, a))), log Z_H = 0.
     let mut log_z = vec![0.0; n];
     let mut local = Vec::with_capacity(h);
+    let mut za = vec![0.0; m];
     for _ in 0..h {
         let mut z = vec![0.0; n];
         let mut p = Array2::from_elem((n, m), 1.0 / m as f64);
         for s in (0..n).filter(|&s| !mdp.is_terminal(s)) {
-            let za: Vec<f64> = (0..m)
-                .map(|a| reward[s * m + a] + gamma * log_z[next[s * m + a]])
-                .collect();
-            let max = za.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-            z[s] = max + za.iter().map(|x| (x - max).exp()).sum::<f64>().ln();
-            for (a, x) in za.iter().enumerate() {
-                p[[s, a]] = (x - z[s]).exp();
+            for (a, x) in za.iter_mut().enumerate() {
+                *x = reward[s * m + a] + gamma * log_z[next[s * m + a]];
             }
+            z[s] = log_sum_exp(&za, p.row_mut(s).into_slice());
         }
         log_z = z;
         local.push(p);

@@ -103,20 +103,23 @@ pub fn soft_plan(
     tolerance: f64,
 ) -> Result<SoftPlan, RewardsError> {
     horizon.validate(mdp.gamma())?;
-    let n = mdp.n_states();
+    let (n, m) = (mdp.n_states(), mdp.n_actions());
+    let uniform = || Array2::from_elem((n, m), 1.0 / m as f64);
     match horizon {
         Horizon::Finite(h) => {
             let mut v = vec![0.0; n];
+            let mut next_v = vec![0.0; n];
             let mut steps = Vec::with_capacity(h);
             for _ in 0..h {
-                let (next_v, pi) = soft_backup(mdp, &v);
-                v = next_v;
+                let mut pi = uniform();
+                soft_backup(mdp, &next_v, &mut v, Some(&mut pi));
+                std::mem::swap(&mut v, &mut next_v);
                 steps.push(pi);
             }
             steps.reverse();
             Ok(SoftPlan {
                 policy: Policy::PerStep(steps),
-                values: v,
+                values: next_v,
             })
         }
         Horizon::Infinite => {
@@ -124,9 +127,11 @@ pub fn soft_plan(
                 Some(w) if w.len() == n && w.iter().all(|x| x.is_finite()) => w.to_vec(),
                 _ => vec![0.0; n],
             };
+            let mut out = vec![0.0; n];
             for _ in 0..MAX_SWEEPS {
-                let (next_v, pi) = soft_backup(mdp, &v);
-                let change = next_v
+                // Values only while sweeping; the policy once, from the converged values.
+                soft_backup(mdp, &v, &mut out, None);
+                let change = out
                     .iter()
                     .zip(&v)
                     .map(|(a, b)| (a - b).abs())
@@ -137,9 +142,11 @@ pub fn soft_plan(
                         reason: "soft value iteration diverged".into(),
                     });
                 }
-                v = next_v;
+                std::mem::swap(&mut v, &mut out);
                 let scale = v.iter().fold(1.0f64, |m, x| m.max(x.abs()));
                 if change <= tolerance * scale {
+                    let mut pi = uniform();
+                    soft_backup(mdp, &v, &mut out, Some(&mut pi));
                     return Ok(SoftPlan {
                         policy: Policy::Stationary(pi),
                         values: v,
@@ -154,30 +161,37 @@ pub fn soft_plan(
     }
 }
 
-/// One soft Bellman backup from V′: returns (V, π) with π the Boltzmann policy of Q.
-fn soft_backup(mdp: &Mdp, next_v: &[f64]) -> (Vec<f64>, Array2<f64>) {
-    let (n, m, gamma) = (mdp.n_states(), mdp.n_actions(), mdp.gamma());
+/// One soft Bellman backup from V′ into `v`, and into `pi` (rows of non-terminal states)
+/// the Boltzmann policy of Q when asked. Terminal states keep V = 0.
+fn soft_backup(mdp: &Mdp, next_v: &[f64], v: &mut [f64], mut pi: Option<&mut Array2<f64>>) {
+    let (m, gamma) = (mdp.n_actions(), mdp.gamma());
     let reward = mdp.expected_rewards();
-    let mut v = vec![0.0; n];
-    let mut pi = Array2::from_elem((n, m), 1.0 / m as f64);
     let mut q = vec![0.0; m];
-    for s in 0..n {
+    for (s, vs) in v.iter_mut().enumerate() {
         if mdp.is_terminal(s) {
+            *vs = 0.0;
             continue;
         }
         for (a, qa) in q.iter_mut().enumerate() {
             let sa = s * m + a;
             *qa = reward[sa] + gamma * mdp.expected_next_value(sa, next_v);
         }
-        let max = q.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        let sum: f64 = q.iter().map(|&x| (x - max).exp()).sum();
-        let vs = max + sum.ln();
-        v[s] = vs;
-        for (a, &qa) in q.iter().enumerate() {
-            pi[[s, a]] = (qa - vs).exp();
+        let row = pi.as_mut().and_then(|p| p.row_mut(s).into_slice());
+        *vs = log_sum_exp(&q, row);
+    }
+}
+
+/// log Σ_a exp(q_a), computed from the maximum so no exponent is positive; fills `policy`
+/// (when given, same length) with the softmax exp(q_a − log Σ exp q).
+pub(super) fn log_sum_exp(q: &[f64], policy: Option<&mut [f64]>) -> f64 {
+    let max = q.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let total = max + q.iter().map(|&x| (x - max).exp()).sum::<f64>().ln();
+    if let Some(p) = policy {
+        for (p, &x) in p.iter_mut().zip(q) {
+            *p = (x - total).exp();
         }
     }
-    (v, pi)
+    total
 }
 
 /// ρ(s, a, s′) of `policy` on `mdp` from its initial distribution (see the module docs).
@@ -199,18 +213,27 @@ pub fn occupancy(
         });
     }
     let mut rho = Array3::zeros((n, m, n));
-    let add = |d: &[f64], pi: ArrayView2<'_, f64>, weight: f64, rho: &mut Array3<f64>| {
+    // Adds weight·d(s)π(a|s)P(s′|s,a) to ρ and, when asked, d(s)π(a|s)P(s′|s,a) to the next
+    // step's state distribution: one pass over the successors for both.
+    let spread = |d: &[f64],
+                  pi: ArrayView2<'_, f64>,
+                  weight: f64,
+                  rho: &mut Array3<f64>,
+                  mut next: Option<&mut [f64]>| {
         for (s, &ds) in d.iter().enumerate() {
             if ds == 0.0 || mdp.is_terminal(s) {
                 continue;
             }
             for a in 0..m {
-                let w = weight * ds * pi[[s, a]];
+                let w = ds * pi[[s, a]];
                 if w == 0.0 {
                     continue;
                 }
                 for t in mdp.successors(s, a) {
-                    rho[[s, a, t.next]] += w * t.prob;
+                    rho[[s, a, t.next]] += weight * w * t.prob;
+                    if let Some(next) = next.as_deref_mut() {
+                        next[t.next] += w * t.prob;
+                    }
                 }
             }
         }
@@ -218,23 +241,12 @@ pub fn occupancy(
     match horizon {
         Horizon::Finite(h) => {
             let mut d = mdp.initial().to_vec();
+            let mut next = vec![0.0; n];
             let mut discount = 1.0;
             for t in 0..h {
-                let pi = policy.at(t);
-                add(&d, pi, discount, &mut rho);
-                let mut next = vec![0.0; n];
-                for (s, &ds) in d.iter().enumerate() {
-                    if ds == 0.0 || mdp.is_terminal(s) {
-                        continue;
-                    }
-                    for a in 0..m {
-                        let w = ds * pi[[s, a]];
-                        for tr in mdp.successors(s, a) {
-                            next[tr.next] += w * tr.prob;
-                        }
-                    }
-                }
-                d = next;
+                next.fill(0.0);
+                spread(&d, policy.at(t), discount, &mut rho, Some(&mut next));
+                std::mem::swap(&mut d, &mut next);
                 discount *= gamma;
             }
         }
@@ -246,7 +258,7 @@ pub fn occupancy(
                 });
             };
             let d = state_occupancy(mdp, pi)?.to_vec();
-            add(&d, pi.view(), 1.0, &mut rho);
+            spread(&d, pi.view(), 1.0, &mut rho, None);
         }
     }
     Ok(rho)
